@@ -10,6 +10,11 @@ export interface Source extends ByteReader {
   readonly unreadable: UnreadableRange[];
   /** Called once for each new unreadable range. */
   onUnreadable?: (range: UnreadableRange) => void;
+  /**
+   * Fill `buf` from `position` (the scanner's hot loop: no allocation). Returns bytes filled
+   * (short only at the end of the medium); bad sectors are zero-filled and recorded like `read`.
+   */
+  readInto(buf: Buffer, position: number): number;
   close(): void;
 }
 
