@@ -1,12 +1,18 @@
-// Placeholder until the format lands; see src/carver/format.ts for the contract.
+// HEIC/HEIF still images and image sequences (ISO-BMFF; see isobmff.ts).
 import type { FormatModule } from '../format.ts';
+import { GiB, classifyFtyp, measureIsobmff } from './isobmff.ts';
+
+const maxSize = 1 * GiB;
 
 export const heic: FormatModule = {
   id: 'heic',
   ext: 'heic',
-  mime: 'application/octet-stream',
-  maxSize: 0,
-  signatures: [],
-  probe: () => null,
-  measure: () => ({ status: 'invalid', length: 0, reason: 'not implemented' }),
+  mime: 'image/heic',
+  maxSize,
+  signatures: [{ offset: 4, bytes: Buffer.from('ftyp', 'latin1') }],
+  probe(head) {
+    const p = classifyFtyp(head);
+    return p?.format === 'heic' ? p : null;
+  },
+  measure: (file, probe) => measureIsobmff(file, probe, maxSize),
 };

@@ -1,12 +1,18 @@
-// Placeholder until the format lands; see src/carver/format.ts for the contract.
+// QuickTime movies with an 'ftyp' of brand 'qt  ' (see isobmff.ts).
 import type { FormatModule } from '../format.ts';
+import { GiB, classifyFtyp, measureIsobmff } from './isobmff.ts';
+
+const maxSize = 64 * GiB;
 
 export const mov: FormatModule = {
   id: 'mov',
   ext: 'mov',
-  mime: 'application/octet-stream',
-  maxSize: 0,
-  signatures: [],
-  probe: () => null,
-  measure: () => ({ status: 'invalid', length: 0, reason: 'not implemented' }),
+  mime: 'video/quicktime',
+  maxSize,
+  signatures: [{ offset: 4, bytes: Buffer.from('ftyp', 'latin1') }],
+  probe(head) {
+    const p = classifyFtyp(head);
+    return p?.format === 'mov' ? p : null;
+  },
+  measure: (file, probe) => measureIsobmff(file, probe, maxSize),
 };

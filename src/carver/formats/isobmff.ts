@@ -1,0 +1,255 @@
+// The ISO base media file family (HEIC/HEIF, MP4/3GP, MOV): walk the top-level boxes to find
+// where a file ends, and check that its index (moov sample tables, meta iloc, moof runs) points
+// into media data this file really holds. Shared by heic.ts, mp4.ts and mov.ts.
+import type { ByteReader } from '../../core/types.ts';
+import type { Measurement, ProbeResult } from '../format.ts';
+import { readTopHeader } from './isobmff-boxes.ts';
+import { parseMeta } from './isobmff-iloc.ts';
+import { type Range, mergeRanges, parseMoof, parseMoov } from './isobmff-samples.ts';
+
+export type { Range } from './isobmff-samples.ts';
+export { classifyFtyp, parseFtyp } from './isobmff-brands.ts';
+
+export const GiB = 1024 ** 3;
+
+/** Box types a file may have at its top level. Anything else where a box should begin ends the walk. */
+const TOP_LEVEL = new Set([
+  'ftyp', 'moov', 'mdat', 'meta', 'free', 'skip', 'wide', 'uuid', 'pdin', 'moof', 'mfra', 'sidx', 'styp', 'emsg',
+  'prft', 'ssix', 'idat', 'iinf', 'jumb', 'PICT', 'pnot', 'sefd', 'udta', 'junk', 'bloc', 'ainf', 'mvex',
+]);
+/** Boxes that may follow a complete file (camera trailers, padding, fragment index). */
+const TRAILERS = new Set(['free', 'skip', 'wide', 'uuid', 'meta', 'udta', 'sefd', 'jumb', 'pnot', 'PICT', 'mfra', 'sidx', 'emsg', 'prft', 'ssix', 'junk']);
+
+/** Most top-level boxes we walk (a long fragmented recording has a few thousand). */
+const MAX_TOP_BOXES = 100_000;
+/** Largest moov/meta we read into memory; a 4 GB GoPro clip's moov is a few MB. */
+const MAX_INDEX_BYTES = 64 * 1024 * 1024;
+const MAX_MOOF_BYTES = 16 * 1024 * 1024;
+/** Most bytes of moof boxes read per file (bounds work on hostile input). */
+const MAX_MOOF_TOTAL = 256 * 1024 * 1024;
+
+export interface TopBox {
+  type: string;
+  offset: number;
+  /** Declared size (for a size-0 box: what the reader holds from its start). */
+  size: number;
+  headerSize: number;
+  /** Declared to run past the end of the reader. */
+  cut: boolean;
+  /** Size field 0: runs to the end of the file, wherever that is. */
+  toEnd: boolean;
+}
+
+type StopReason = 'eof' | 'cut' | 'notbox' | 'toend' | 'limit';
+
+interface Walk {
+  boxes: TopBox[];
+  /** Where the last whole box ended. */
+  end: number;
+  stop: StopReason;
+  note?: string;
+}
+
+/** Walk the top-level boxes from 0 until the bytes stop being boxes of this file. */
+function walk(file: ByteReader, maxSize: number): Walk {
+  const boxes: TopBox[] = [];
+  const seen = new Set<string>();
+  let pos = 0;
+  const stop = (why: StopReason, note?: string): Walk => ({ boxes, end: pos, stop: why, note });
+  while (true) {
+    if (boxes.length >= MAX_TOP_BOXES) return stop('limit', 'too many boxes');
+    if (file.size - pos < 8) return stop('eof');
+    const h = readTopHeader(file, pos);
+    if (!h) return stop('notbox', 'unreadable box header');
+    if (!TOP_LEVEL.has(h.type)) return stop('notbox', 'not a box');
+    if ((h.type === 'ftyp') !== (pos === 0)) return stop('notbox', 'ftyp out of place');
+    // One movie and one item index per file: a second one belongs to the next file.
+    if ((h.type === 'moov' || h.type === 'meta') && seen.has(h.type)) return stop('notbox', `second ${h.type}`);
+    seen.add(h.type);
+    if (h.size === -1) {
+      boxes.push({ type: h.type, offset: pos, size: file.size - pos, headerSize: h.headerSize, cut: false, toEnd: true });
+      return stop('toend');
+    }
+    if (h.size < h.headerSize) return stop('notbox', 'box smaller than its header');
+    if (pos + h.size > maxSize) return stop('notbox', 'box past the size limit');
+    if (pos + h.size > file.size) {
+      boxes.push({ type: h.type, offset: pos, size: h.size, headerSize: h.headerSize, cut: true, toEnd: false });
+      return stop('cut');
+    }
+    boxes.push({ type: h.type, offset: pos, size: h.size, headerSize: h.headerSize, cut: false, toEnd: false });
+    pos += h.size;
+  }
+}
+
+interface Index {
+  /** A moov, meta-with-iloc or moof was read. */
+  present: boolean;
+  fragmented: boolean;
+  moofs: number;
+  /** The movie has no chunk tables we can check (compressed moov, empty tracks). */
+  unchecked: boolean;
+  ranges: Range[];
+  broken: string[];
+  /** End of the last index box (moov, meta, moof). */
+  end: number;
+}
+
+function readIndex(file: ByteReader, boxes: readonly TopBox[]): Index {
+  const idx: Index = { present: false, fragmented: false, moofs: 0, unchecked: false, ranges: [], broken: [], end: 0 };
+  const raw: Range[] = [];
+  let trexSize = new Map<number, number>();
+  let moofBytes = 0;
+  for (const b of boxes) {
+    if (b.cut || b.toEnd) continue;
+    if (b.type === 'moov' || b.type === 'meta') {
+      if (b.size > MAX_INDEX_BYTES) {
+        idx.broken.push(`${b.type} larger than ${MAX_INDEX_BYTES} bytes`);
+        continue;
+      }
+      const buf = file.read(b.offset, b.size);
+      if (b.type === 'moov') {
+        const m = parseMoov(buf);
+        idx.present = true;
+        idx.end = Math.max(idx.end, b.offset + b.size);
+        idx.fragmented = m.fragmented;
+        trexSize = m.trexSize;
+        idx.broken.push(...m.broken);
+        raw.push(...m.chunks);
+        if (m.compressed || (m.tracks === 0 && !m.fragmented) || m.tracks === m.externalTracks) idx.unchecked = true;
+      } else {
+        const m = parseMeta(buf);
+        if (!m.hasIloc) continue; // a camera's metadata trailer, not an item index
+        idx.present = true;
+        idx.end = Math.max(idx.end, b.offset + b.size);
+        idx.broken.push(...m.broken);
+        raw.push(...m.extents);
+      }
+    } else if (b.type === 'moof') {
+      moofBytes += b.size;
+      if (b.size > MAX_MOOF_BYTES || moofBytes > MAX_MOOF_TOTAL) {
+        idx.broken.push('movie fragment too large');
+        continue;
+      }
+      idx.moofs++;
+      idx.end = Math.max(idx.end, b.offset + b.size);
+      parseMoof(file.read(b.offset, b.size), b.offset, trexSize, raw, idx.broken);
+    }
+  }
+  idx.ranges = mergeRanges(raw);
+  return idx;
+}
+
+/** The mdat box whose payload holds [offset, offset+length), judged by declared sizes. */
+function holder(mdats: readonly TopBox[], r: Range): TopBox | undefined {
+  return mdats.find((m) => r.offset >= m.offset + m.headerSize && (m.toEnd || r.offset + r.length <= m.offset + m.size));
+}
+
+interface Analysis {
+  walk: Walk;
+  index: Index;
+  measurement: Measurement;
+}
+
+function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number): Analysis {
+  const w = walk(file, maxSize);
+  const index = readIndex(file, w.boxes);
+  const done = (measurement: Measurement): Analysis => ({ walk: w, index, measurement });
+  const boxes = w.boxes;
+  const first = boxes[0];
+  if (!first || first.type !== 'ftyp') return done({ status: 'invalid', length: 0, reason: 'no ftyp box at the start' });
+  if (first.cut) return done({ status: 'partial', length: file.size, expectedLength: first.size, reason: 'cut inside ftyp' });
+  const cut = boxes.find((b) => b.cut);
+  const cutEnd = cut ? cut.offset + cut.size : 0;
+  const mdats = boxes.filter((b) => b.type === 'mdat');
+  const what = probe?.format === 'heic' ? 'meta/iloc' : 'moov';
+
+  if (!index.present) {
+    if (cut) return done({ status: 'partial', length: file.size, expectedLength: cutEnd, reason: `cut inside ${cut.type} before any ${what}` });
+    const toEnd = boxes.find((b) => b.toEnd);
+    if (toEnd) return done({ status: 'partial', length: toEnd.offset + toEnd.headerSize, reason: `${toEnd.type} of unknown length and no ${what}` });
+    if (mdats.length > 0) return done({ status: 'partial', length: w.end, reason: `media data without its ${what} (${w.note ?? 'file ends'})` });
+    return done({ status: 'invalid', length: 0, reason: `ftyp with no ${what} or media data after it` });
+  }
+  if (cut && (cut.type === 'moov' || cut.type === 'meta')) {
+    return done({ status: 'partial', length: file.size, expectedLength: cutEnd, reason: `cut inside ${cut.type}` });
+  }
+  if (index.broken.length > 0) return done({ status: 'partial', length: w.end, reason: `damaged index: ${index.broken[0]}` });
+  if (index.fragmented && index.moofs === 0) return done({ status: 'partial', length: w.end, reason: 'fragmented movie without any fragment' });
+
+  // Every range of media data must sit in an mdat of this file.
+  let required = index.end;
+  let needCut = false;
+  let maxRangeEnd = 0;
+  for (const r of index.ranges) {
+    const rEnd = r.offset + r.length;
+    maxRangeEnd = Math.max(maxRangeEnd, rEnd);
+    const m = holder(mdats, r);
+    if (!m) {
+      const lost = r.offset >= w.end;
+      return done({
+        status: 'partial',
+        length: w.end,
+        expectedLength: lost ? maxOf(index.ranges) : undefined,
+        reason: lost ? `media data past where the boxes stop (${w.note ?? 'file ends'})` : `${what} points outside the media data (offset ${r.offset})`,
+      });
+    }
+    if (m.cut || (m.toEnd && rEnd > file.size)) needCut = true;
+    required = Math.max(required, m.toEnd ? rEnd : m.offset + m.size);
+  }
+  if (index.unchecked) for (const m of mdats) if (!m.toEnd) required = Math.max(required, m.offset + m.size);
+  if (needCut || (cut && cut.offset < required)) {
+    return done({ status: 'partial', length: file.size, expectedLength: Math.max(cutEnd, maxRangeEnd, required), reason: 'file cut inside its media data' });
+  }
+  const toEnd = boxes.find((b) => b.toEnd);
+  if (toEnd && toEnd.offset < required && toEnd.type !== 'mdat') {
+    return done({ status: 'partial', length: toEnd.offset, reason: `${toEnd.type} of unknown length` });
+  }
+
+  // Trailing boxes cameras add after the file proper; stop at the first that is not one.
+  let end = required;
+  for (const b of boxes) {
+    if (b.offset < required) continue;
+    if (!TRAILERS.has(b.type) || b.toEnd) break;
+    if (b.cut) return done({ status: 'partial', length: file.size, expectedLength: b.offset + b.size, reason: `cut inside trailing ${b.type}` });
+    end = b.offset + b.size;
+  }
+  return done({ status: 'complete', length: end });
+}
+
+function maxOf(ranges: readonly Range[]): number {
+  let m = 0;
+  for (const r of ranges) m = Math.max(m, r.offset + r.length);
+  return m;
+}
+
+/** Find where the ISO-BMFF file at 0 ends and judge it. Never throws. */
+export function measureIsobmff(file: ByteReader, probe: ProbeResult, maxSize: number): Measurement {
+  try {
+    return analyse(file, probe, maxSize).measurement;
+  } catch (e) {
+    // The parsers bound every read; this is a last guard so junk never crashes a scan.
+    return { status: 'invalid', length: 0, reason: `unreadable structure: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * The file-relative byte ranges where the sample tables, movie fragments or iloc say media data
+ * must be (sorted, merged). Null when no index could be read. For the fragment assembler.
+ */
+export function chunkMap(file: ByteReader, maxSize = 64 * GiB): Range[] | null {
+  try {
+    const a = analyse(file, null, maxSize);
+    return a.index.present ? a.index.ranges : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The top-level boxes as far as they parse: type, offset, declared size. */
+export function boxLayout(file: ByteReader, maxSize = 64 * GiB): { type: string; offset: number; size: number; cut: boolean }[] {
+  try {
+    return walk(file, maxSize).boxes.map((b) => ({ type: b.type, offset: b.offset, size: b.size, cut: b.cut }));
+  } catch {
+    return [];
+  }
+}
