@@ -1,33 +1,345 @@
-// The run: find files (filesystem + carving), write them, report. (Being built.)
-import type { FoundFile, Partition, RecoveredFile } from '../core/types.ts';
+// The run: find files (filesystem undelete + signature carving), write them, report.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ALL_FORMATS } from '../core/types.ts';
+import type { Extent, FoundFile, Partition, Problem, RecoveredFile, UnreadableRange } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
+import { extentReader } from '../core/readers.ts';
+import { openSource, assertOutputNotOnSource } from '../source/index.ts';
+import type { Source } from '../source/types.ts';
+import { openVolumes } from '../fs/index.ts';
+import type { Volume } from '../fs/types.ts';
 import type { EventSink, RecoverOptions, RunControl, RunSummary, ScanOptions, ScanResult } from './types.ts';
+import { undeleteVolume } from './undelete.ts';
+import { Claims, carveAt, skipForeignBlocks } from './carve.ts';
+import { headerScan } from './header-scan.ts';
+import { RunState, writeReport } from './state.ts';
+import type { Checkpoint } from './state.ts';
+import { Writer } from './writer.ts';
 
-/** Find everything recoverable on a source; writes nothing. Emits file.found and scan.progress. */
-export async function scan(_opts: ScanOptions, _emit: EventSink, _control?: RunControl): Promise<ScanResult> {
-  throw new Error('scan: not implemented yet');
+const PROGRESS_MS = 100;
+const CHECKPOINT_MS = 2000;
+
+interface FindHooks {
+  /** Called for each found file, in the order they are settled. Awaited (writing happens here). */
+  onFound(f: FoundFile): Promise<void>;
+  checkpoint?: { load(): Checkpoint | null; save(c: Checkpoint): void };
 }
 
-/** Find and write everything to opts.out (resumable). */
-export async function recover(_opts: RecoverOptions, _emit: EventSink, _control?: RunControl): Promise<RunSummary> {
-  throw new Error('recover: not implemented yet');
+function partitionName(p: Partition, all: readonly Partition[]): string {
+  const label = (p.label ?? '').trim();
+  if (label && all.filter((q) => (q.label ?? '').trim() === label).length === 1) return label;
+  return label ? `${label}-p${p.index}` : `p${p.index}`;
+}
+
+/** Medium ranges to carve: everything, or only what no live file holds (the default). */
+function carveRanges(size: number, volumes: readonly Volume[], includeLive: boolean, only?: Partition): Extent[] {
+  const lo = only ? only.offset : 0;
+  const hi = only ? Math.min(size, only.offset + only.size) : size;
+  if (includeLive) return [{ offset: lo, length: hi - lo }];
+  // Allocated clusters of live files are skipped: a deleted photo cannot be there any more.
+  const skip: Extent[] = [];
+  for (const v of volumes) {
+    let runStart = -1;
+    const last = v.clusterCount + 2;
+    for (let c = 2; c <= last; c++) {
+      const used = c < last && !v.isFree(c);
+      if (used && runStart < 0) runStart = c;
+      else if (!used && runStart >= 0) {
+        skip.push({ offset: v.clusterOffset(runStart), length: (c - runStart) * v.clusterSize });
+        runStart = -1;
+      }
+    }
+  }
+  skip.sort((a, b) => a.offset - b.offset);
+  const out: Extent[] = [];
+  let pos = lo;
+  for (const s of skip) {
+    const sEnd = Math.min(hi, s.offset + s.length);
+    if (sEnd <= pos) continue;
+    if (s.offset > pos) out.push({ offset: pos, length: Math.min(hi, s.offset) - pos });
+    pos = Math.max(pos, sEnd);
+    if (pos >= hi) break;
+  }
+  if (pos < hi) out.push({ offset: pos, length: hi - pos });
+  return out.filter((r) => r.length > 0);
+}
+
+function volumeBlockAt(volumes: readonly Volume[], offset: number): number {
+  for (const v of volumes) {
+    if (offset >= v.dataOffset && offset < v.dataOffset + v.clusterCount * v.clusterSize) return v.clusterSize;
+  }
+  return 512;
+}
+
+/** The shared core of scan and recover. */
+async function find(src: Source, opts: ScanOptions, emit: EventSink, control: RunControl | undefined, hooks: FindHooks): Promise<{ status: 'done' | 'cancelled'; problems: Problem[] }> {
+  const types = opts.types && opts.types.length ? opts.types : [...ALL_FORMATS];
+  const includeLive = !!opts.includeLive;
+  const problems: Problem[] = [];
+  const problem = (p: Problem) => {
+    problems.push(p);
+    emit({ type: 'problem', problem: p });
+  };
+  const found: Partial<Record<string, number>> = {};
+  const settle = async (f: FoundFile) => {
+    found[f.format] = (found[f.format] ?? 0) + 1;
+    emit({ type: 'file.found', file: f });
+    await hooks.onFound(f);
+  };
+
+  // 1. Partitions and filesystems.
+  emit({ type: 'stage.start', stage: 'partitions', at: Date.now() });
+  const { partitions, volumes: allVolumes, problems: fsProblems } = openVolumes(src);
+  for (const m of fsProblems) problem({ severity: 'warning', message: m });
+  emit({ type: 'partitions', partitions });
+  emit({ type: 'stage.end', stage: 'partitions', at: Date.now() });
+  let only: Partition | undefined;
+  if (opts.partition !== undefined) {
+    only = partitions.find((p) => p.index === opts.partition);
+    if (!only) throw new UserError('usage', `No partition ${opts.partition} on ${src.path} (it has: ${partitions.map((p) => p.index).join(', ') || 'none'}).`);
+  }
+  const volumes = only ? allVolumes.filter((v) => v.partition.index === only!.index) : allVolumes;
+
+  // 2. Filesystem undelete: names, folders, dates.
+  const claims = new Claims();
+  emit({ type: 'stage.start', stage: 'filesystem', at: Date.now() });
+  const fsFound: FoundFile[] = [];
+  for (const v of volumes) {
+    const name = partitionName(v.partition, partitions);
+    const r = undeleteVolume(src, v, types, includeLive, name);
+    for (const f of r.found) {
+      fsFound.push(f);
+      for (const e of f.extents) claims.add(e);
+    }
+    for (const l of r.lost) {
+      problem({ severity: 'warning', message: `${[l.entry.folder, l.entry.name].filter(Boolean).join('/')}: ${l.reason}`, offset: l.entry.entryOffset });
+    }
+  }
+  for (const f of fsFound) {
+    if (control?.signal.aborted) return { status: 'cancelled', problems };
+    await settle(f);
+  }
+  emit({ type: 'stage.end', stage: 'filesystem', at: Date.now() });
+
+  // 3. Carving over the rest.
+  emit({ type: 'stage.start', stage: 'scan', at: Date.now() });
+  const step = opts.deep ? 1 : 512;
+  let ranges = carveRanges(src.size, volumes, includeLive, only);
+  const key = JSON.stringify({ types, step, includeLive, partition: opts.partition ?? null });
+  const ck = hooks.checkpoint?.load();
+  let candidates: number[] = [];
+  let scannedUpTo = 0;
+  if (ck && ck.key === key && ck.source.size === src.size) {
+    candidates = ck.candidates;
+    scannedUpTo = ck.scannedUpTo;
+    ranges = clipRanges(ranges, scannedUpTo);
+  }
+  const ctx = { medium: src, types, claims };
+  const carved: FoundFile[] = [];
+  const partials: FoundFile[] = [];
+  const carveOne = async (off: number) => {
+    const r = carveAt(ctx, off);
+    if (!r) return;
+    if (r.file.verdict === 'complete') {
+      carved.push(r.file);
+      await settle(r.file);
+    } else partials.push(r.file); // settled after the repair pass below
+  };
+  // Candidates from a checkpoint are judged again (cheap); written files are skipped by the writer.
+  for (const off of candidates) await carveOne(off);
+
+  const t0 = Date.now();
+  let lastProgress = 0;
+  let lastCheckpoint = Date.now();
+  const total = src.size;
+  try {
+    for await (const chunk of headerScan({ path: src.path, ranges, step, types, workers: opts.workers, signal: control?.signal, waitIfPaused: control?.waitIfPaused })) {
+      for (const u of chunk.unreadable) {
+        emit({ type: 'unreadable', range: u });
+      }
+      for (const off of chunk.offsets) {
+        candidates.push(off);
+        await carveOne(off);
+      }
+      scannedUpTo = chunk.to;
+      const now = Date.now();
+      if (now - lastProgress >= PROGRESS_MS) {
+        lastProgress = now;
+        const secs = Math.max(0.001, (now - t0) / 1000);
+        emit({ type: 'scan.progress', done: scannedUpTo, total, rate: (scannedUpTo - (ck?.scannedUpTo ?? 0)) / secs, found: { ...found } });
+      }
+      if (hooks.checkpoint && now - lastCheckpoint >= CHECKPOINT_MS) {
+        lastCheckpoint = now;
+        hooks.checkpoint.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo, candidates });
+      }
+    }
+  } catch (e) {
+    if (control?.signal.aborted) {
+      hooks.checkpoint?.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo, candidates });
+      return { status: 'cancelled', problems };
+    }
+    throw e;
+  }
+  if (control?.signal.aborted) {
+    hooks.checkpoint?.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo, candidates });
+    return { status: 'cancelled', problems };
+  }
+  emit({ type: 'scan.progress', done: total, total, rate: (total - (ck?.scannedUpTo ?? 0)) / Math.max(0.001, (Date.now() - t0) / 1000), found: { ...found } });
+  hooks.checkpoint?.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo: total, candidates });
+
+  // 4. Files cut short by another file's blocks: skip those blocks and try again.
+  const complete = [...fsFound, ...carved].sort((a, b) => a.extents[0].offset - b.extents[0].offset);
+  for (const p of partials) {
+    const fixed = skipForeignBlocks(ctx, p, complete, volumeBlockAt(volumes, p.extents[0].offset));
+    await settle(fixed ?? p);
+  }
+  emit({ type: 'stage.end', stage: 'scan', at: Date.now() });
+  return { status: 'done', problems };
+}
+
+function clipRanges(ranges: Extent[], from: number): Extent[] {
+  const out: Extent[] = [];
+  for (const r of ranges) {
+    const end = r.offset + r.length;
+    if (end <= from) continue;
+    const start = Math.max(r.offset, from);
+    out.push({ offset: start, length: end - start });
+  }
+  return out;
+}
+
+function openChecked(sourcePath: string, emit: EventSink): Source {
+  const src = openSource(sourcePath);
+  src.onUnreadable = (range: UnreadableRange) => emit({ type: 'unreadable', range });
+  return src;
+}
+
+/** Find everything recoverable on a source; writes nothing. Emits file.found and scan.progress. */
+export async function scan(opts: ScanOptions, emit: EventSink, control?: RunControl): Promise<ScanResult> {
+  const src = openChecked(opts.source, emit);
+  const files: FoundFile[] = [];
+  try {
+    emit({ type: 'run.start', source: src.path, size: src.size, out: '', resumed: false, at: Date.now() });
+    const r = await find(src, opts, emit, control, { onFound: async (f) => void files.push(f) });
+    emit({ type: 'run.end', at: Date.now(), status: r.status, recovered: files.filter((f) => f.verdict === 'complete').length, partial: files.filter((f) => f.verdict === 'partial').length, bytes: files.reduce((s, f) => s + f.size, 0) });
+    return { files, unreadable: [...src.unreadable], size: src.size, status: r.status };
+  } finally {
+    src.close();
+  }
+}
+
+function prepareOut(out: string, src: Source): void {
+  assertOutputNotOnSource(src, out);
+  try {
+    fs.mkdirSync(out, { recursive: true });
+  } catch (e) {
+    throw new UserError('output', `Cannot create the output folder ${out}: ${(e as Error).message}`, { cause: e });
+  }
+  const stray = fs.readdirSync(out).filter((n) => !['recovered', 'partial', 'report.json', '.photorescue'].includes(n));
+  if (stray.length > 0) throw new UserError('output', `The output folder ${out} already holds other files (${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ', …' : ''}); choose an empty folder or one photorescue made.`);
+}
+
+/** Find and write everything to opts.out (resumable: run it again on the same OUT). */
+export async function recover(opts: RecoverOptions, emit: EventSink, control?: RunControl): Promise<RunSummary> {
+  const started = Date.now();
+  const out = path.resolve(opts.out);
+  const src = openChecked(opts.source, emit);
+  const state = new RunState(out);
+  try {
+    prepareOut(out, src);
+    state.open();
+    const done = state.written(out);
+    const writer = new Writer(out, src);
+    for (const r of done.values()) writer.paths.reserve(r.path);
+    const recovered: RecoveredFile[] = [...done.values()];
+    emit({ type: 'run.start', source: src.path, size: src.size, out, resumed: done.size > 0 || state.loadCheckpoint() !== null, at: started });
+    const result = await find(src, opts, emit, control, {
+      onFound: async (f) => {
+        if (done.has(f.id)) return;
+        const r = await writer.write(f);
+        state.record(r);
+        done.set(r.id, r);
+        recovered.push(r);
+        emit({ type: 'file.recovered', file: r });
+      },
+      checkpoint: { load: () => state.loadCheckpoint(), save: (c) => state.saveCheckpoint(c) },
+    });
+    writeReport(out, {
+      version: 1,
+      tool: 'photorescue',
+      source: { path: src.path, size: src.size },
+      startedAt: new Date(started).toISOString(),
+      finishedAt: new Date().toISOString(),
+      status: result.status,
+      unreadable: [...src.unreadable],
+      problems: result.problems,
+      files: recovered,
+    });
+    emit({ type: 'run.end', at: Date.now(), status: result.status, recovered: recovered.filter((r) => r.verdict === 'complete').length, partial: recovered.filter((r) => r.verdict === 'partial').length, bytes: recovered.reduce((s, r) => s + r.size, 0) });
+    return { status: result.status, recovered, unreadable: [...src.unreadable], resumed: done.size > 0, ms: Date.now() - started };
+  } finally {
+    state.close();
+    src.close();
+  }
 }
 
 /** Write chosen found files from a source into an output folder, as `recover` would. */
-export async function writeFound(
-  _source: string,
-  _files: FoundFile[],
-  _out: string,
-  _emit: EventSink,
-  _control?: RunControl,
-): Promise<RecoveredFile[]> {
-  throw new Error('writeFound: not implemented yet');
+export async function writeFound(source: string, files: FoundFile[], out: string, emit: EventSink, control?: RunControl): Promise<RecoveredFile[]> {
+  const dir = path.resolve(out);
+  const src = openChecked(source, emit);
+  const state = new RunState(dir);
+  try {
+    prepareOut(dir, src);
+    state.open();
+    const done = state.written(dir);
+    const writer = new Writer(dir, src);
+    for (const r of done.values()) writer.paths.reserve(r.path);
+    const written: RecoveredFile[] = [];
+    for (const f of files) {
+      if (control?.signal.aborted) break;
+      await control?.waitIfPaused();
+      if (done.has(f.id)) continue;
+      const r = await writer.write(f);
+      state.record(r);
+      done.set(r.id, r);
+      written.push(r);
+      emit({ type: 'file.recovered', file: r });
+    }
+    writeReport(dir, {
+      version: 1,
+      tool: 'photorescue',
+      source: { path: src.path, size: src.size },
+      startedAt: new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+      status: control?.signal.aborted ? 'cancelled' : 'done',
+      unreadable: [...src.unreadable],
+      problems: [],
+      files: [...done.values()],
+    });
+    return written;
+  } finally {
+    state.close();
+    src.close();
+  }
 }
 
 /** The bytes of a found file (for previews), at most `max` bytes. */
-export function readFoundFile(_source: string, _file: FoundFile, _max = 64 * 1024 * 1024): Buffer {
-  throw new Error('readFoundFile: not implemented yet');
+export function readFoundFile(source: string, file: FoundFile, max = 64 * 1024 * 1024): Buffer {
+  const src = openSource(source);
+  try {
+    const r = extentReader(src, file.extents);
+    return Buffer.from(r.read(0, Math.min(max, file.size)));
+  } finally {
+    src.close();
+  }
 }
 
-export function listPartitions(_source: string): Partition[] {
-  throw new Error('listPartitions: not implemented yet');
+export function listPartitions(source: string): Partition[] {
+  const src = openSource(source);
+  try {
+    return openVolumes(src).partitions;
+  } finally {
+    src.close();
+  }
 }

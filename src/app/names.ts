@@ -1,0 +1,57 @@
+// Turning names from a (possibly hostile) card into safe paths under OUT.
+import path from 'node:path';
+import type { FoundFile } from '../core/types.ts';
+
+const MAX_NAME_BYTES = 200;
+
+/** One path component from an untrusted name: no separators, no control bytes, no `.`/`..`. */
+export function sanitizeComponent(name: string, fallback = '_'): string {
+  // eslint-disable-next-line no-control-regex
+  let s = name.normalize('NFC').replace(/[\u0000-\u001f\u007f/\\]/g, '_');
+  s = s.replace(/[<>:"|?*]/g, '_').trim();
+  s = s.replace(/[. ]+$/, (m) => (s.length === m.length ? m : ''));
+  if (s === '' || /^\.+$/.test(s)) s = fallback;
+  while (Buffer.byteLength(s) > MAX_NAME_BYTES) s = s.slice(0, -1);
+  return s;
+}
+
+/** The path under OUT that a found file should get (before clash handling). */
+export function plannedPath(f: FoundFile): string {
+  const top = f.verdict === 'complete' ? 'recovered' : 'partial';
+  if (f.original) {
+    const parts = [f.original.partition, ...f.original.folder.split('/').filter((p) => p !== '')].map((p) => sanitizeComponent(p));
+    let name = sanitizeComponent(f.original.name, `${offsetName(f)}`);
+    if (!path.extname(name)) name += `.${f.ext}`;
+    return path.posix.join(top, ...parts, name);
+  }
+  return path.posix.join(top, offsetName(f) + `.${f.ext}`);
+}
+
+function offsetName(f: FoundFile): string {
+  return (f.extents[0]?.offset ?? 0).toString(16).padStart(10, '0');
+}
+
+/** Give clashing paths a " (2)" suffix; case-insensitive, like the cards they came from. */
+export class PathAllocator {
+  private used = new Set<string>();
+
+  reserve(p: string): void {
+    this.used.add(p.toLowerCase());
+  }
+
+  allocate(p: string): string {
+    if (!this.used.has(p.toLowerCase())) {
+      this.reserve(p);
+      return p;
+    }
+    const ext = path.posix.extname(p);
+    const stem = p.slice(0, p.length - ext.length);
+    for (let i = 2; ; i++) {
+      const cand = `${stem} (${i})${ext}`;
+      if (!this.used.has(cand.toLowerCase())) {
+        this.reserve(cand);
+        return cand;
+      }
+    }
+  }
+}

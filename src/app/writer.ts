@@ -1,0 +1,87 @@
+// Writing found files into OUT: temp name, streamed copy with sha256, rename when whole.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import type { ByteReader, FoundFile, RecoveredFile } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
+import { PathAllocator, plannedPath } from './names.ts';
+
+const COPY = 1024 * 1024;
+
+export class Writer {
+  readonly out: string;
+  private medium: ByteReader;
+  readonly paths = new PathAllocator();
+
+  constructor(out: string, medium: ByteReader) {
+    this.out = out;
+    this.medium = medium;
+  }
+
+  /** Write one file; returns its report record. Never leaves a half file under its final name. */
+  async write(f: FoundFile): Promise<RecoveredFile> {
+    const rel = this.paths.allocate(plannedPath(f));
+    const final = path.join(this.out, rel);
+    // Belt and braces: a sanitised path can never leave OUT.
+    if (!final.startsWith(path.resolve(this.out) + path.sep)) throw new Error(`refusing path outside OUT: ${rel}`);
+    fs.mkdirSync(path.dirname(final), { recursive: true });
+    const tmp = `${final}.photorescue-part`;
+    const hash = crypto.createHash('sha256');
+    let head: Buffer | null = null;
+    let fd = -1;
+    try {
+      fd = fs.openSync(tmp, 'w');
+      let written = 0;
+      for (const e of f.extents) {
+        for (let pos = 0; pos < e.length && written < f.size; ) {
+          const n = Math.min(COPY, e.length - pos, f.size - written);
+          const buf = this.medium.read(e.offset + pos, n);
+          if (buf.length === 0) break;
+          if (!head) head = Buffer.from(buf.subarray(0, 4100));
+          hash.update(buf);
+          writeAll(fd, buf);
+          pos += buf.length;
+          written += buf.length;
+        }
+      }
+      fs.closeSync(fd);
+      fd = -1;
+      const mtime = f.original?.modified ? new Date(f.original.modified) : null;
+      if (mtime && !Number.isNaN(mtime.getTime())) fs.utimesSync(tmp, mtime, mtime);
+      fs.renameSync(tmp, final);
+      const detected = head ? await fileTypeFromBuffer(head) : undefined;
+      return {
+        id: f.id,
+        path: rel,
+        format: f.format,
+        ext: f.ext,
+        size: written,
+        sha256: hash.digest('hex'),
+        foundBy: f.foundBy,
+        extents: f.extents,
+        original: f.original,
+        verdict: f.verdict,
+        reason: f.reason,
+        detectedMime: detected?.mime,
+      };
+    } catch (e) {
+      if (fd >= 0) fs.closeSync(fd);
+      fs.rmSync(tmp, { force: true });
+      throw outputError(e, this.out);
+    }
+  }
+}
+
+function writeAll(fd: number, buf: Buffer): void {
+  for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
+}
+
+/** Turn an output-side failure into one line a person understands. */
+export function outputError(e: unknown, out: string): unknown {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new UserError('output', `The output disk is full (${out}). Files recovered so far are kept; free some space or choose another folder, then run the same command again to resume.`, { cause: e });
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new UserError('output', `Cannot write to ${out} (${code}). Choose a folder you can write to.`, { cause: e });
+  if (code === 'EIO') return new UserError('output', `The output disk reported an I/O error (${out}). Files recovered so far are kept; check the disk and resume.`, { cause: e });
+  return e;
+}
