@@ -1,0 +1,110 @@
+// The output folder may not live on the medium being scanned. An exFAT card image on a loop
+// device, mounted with exfat-fuse as a card would be, is the medium.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isUserError } from '../../src/core/errors.ts';
+import { assertOutputNotOnSource, openSource } from '../../src/source/index.ts';
+import type { Source } from '../../src/source/index.ts';
+import { attachLoop, detachLoop, run, sha256File, tempDir } from './helpers.ts';
+
+function refusal(src: Source, out: string): { kind: string; message: string } | undefined {
+  try {
+    assertOutputNotOnSource(src, out);
+    return undefined;
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    return { kind: e.kind, message: e.message };
+  }
+}
+
+describe('assertOutputNotOnSource', () => {
+  let dir: string;
+  let img: string;
+  let mnt: string;
+  let loop: string | undefined;
+  let mounted = false;
+  let hash: string;
+  const sources: Source[] = [];
+
+  beforeAll(() => {
+    dir = tempDir('guard');
+    img = path.join(dir, 'card.img');
+    fs.writeFileSync(img, Buffer.alloc(0));
+    fs.truncateSync(img, 8 * 1024 * 1024);
+    run('mkfs.exfat', ['-L', 'CARD', img]);
+    hash = sha256File(img);
+    loop = attachLoop(img);
+    mnt = path.join(dir, 'mnt');
+    fs.mkdirSync(mnt);
+    // Read-only loop, so exfat-fuse mounts read-only: the image cannot change under the test.
+    run('mount.exfat-fuse', ['-o', 'ro', loop, mnt]);
+    mounted = true;
+  });
+
+  afterAll(() => {
+    for (const s of sources) s.close();
+    if (mounted) spawnSync('fusermount3', ['-u', mnt], { stdio: 'ignore' });
+    detachLoop(loop);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the mount really is exfat-fuse over our loop device', () => {
+    const line = fs
+      .readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.split(' ')[4] === mnt);
+    expect(line).toBeDefined();
+    expect(line!.split(' - ')[1].split(' ').slice(0, 2)).toEqual(['fuseblk', loop]);
+  });
+
+  it('refuses OUT inside the mount when the source is the image file', () => {
+    const src = openSource(img);
+    sources.push(src);
+    const out = path.join(mnt, 'recovered-photos');
+    expect(refusal(src, out)).toEqual({
+      kind: 'output',
+      message: `Output folder ${out} is inside the image being scanned (${img} is mounted from ${loop} at ${mnt}); choose a folder outside that mount`,
+    });
+    // Deeper, not-yet-existing folders and the mount point itself too.
+    expect(refusal(src, path.join(mnt, 'a', 'b', 'c'))?.kind).toBe('output');
+    expect(refusal(src, mnt)?.kind).toBe('output');
+  });
+
+  it('refuses OUT inside the mount when the source is the loop device', () => {
+    const src = openSource(loop!);
+    sources.push(src);
+    const out = path.join(mnt, 'out');
+    expect(refusal(src, out)).toEqual({
+      kind: 'output',
+      message: `Output folder ${out} is on the card being scanned (${loop}); choose a folder on another disk`,
+    });
+  });
+
+  it('accepts OUT in /tmp (the disk that holds the image) for both sources', () => {
+    const out = path.join(dir, 'out', 'new');
+    const other = tempDir('guard-out');
+    try {
+      for (const src of [openSource(img), openSource(loop!)]) {
+        sources.push(src);
+        expect(refusal(src, out)).toBeUndefined();
+        expect(refusal(src, other)).toBeUndefined();
+      }
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('an unrelated image is not refused on that mount', () => {
+    const otherImg = path.join(dir, 'other.img');
+    fs.writeFileSync(otherImg, Buffer.alloc(4096, 1));
+    const src = openSource(otherImg);
+    sources.push(src);
+    expect(refusal(src, path.join(mnt, 'out'))).toBeUndefined();
+  });
+
+  it('left the card image unchanged', () => {
+    expect(sha256File(img)).toBe(hash);
+  });
+});
