@@ -1,0 +1,182 @@
+// Decode-only walk of a sequential (baseline / extended) Huffman scan.
+//
+// Checks, per block: every code exists in its table, DC/AC magnitude categories fit the
+// sample precision, no run goes past coefficient 63, the DC predictor stays inside what a
+// DCT of real samples can give; per restart interval and scan: the interval ends exactly
+// where the next marker starts, and restart markers come in order RST0…RST7.
+// The inner loop keeps the bit buffer in locals and handles the common refill (two plain
+// bytes) inline; chunk ends and FF bytes go through BitReader.fill().
+import type { BitReader } from './bitreader.ts';
+import { seqAcTable } from './huffman.ts';
+import type { Frame, Scan, Tables } from './headers.ts';
+import { dcLimit, scanBlockCount, type ScanOutcome } from './geometry.ts';
+
+export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables: Tables, start: number): ScanOutcome {
+  const ns = scan.components.length;
+  const maxDc = frame.precision === 8 ? 11 : 15;
+  const maxAc = frame.precision === 8 ? 10 : 14;
+  // The blocks of one MCU, in order, with their tables.
+  const dcLuts: Int32Array[] = [];
+  const acFast: Int32Array[] = [];
+  const acLuts: Int32Array[] = [];
+  const predIx: number[] = [];
+  const lims: number[] = [];
+  for (let i = 0; i < ns; i++) {
+    const sc = scan.components[i];
+    const fc = frame.components[sc.index];
+    const dc = tables.dc[sc.td];
+    const ac = tables.ac[sc.ta];
+    if (!dc || !ac) return { ok: false, reason: 'scan uses an undefined Huffman table', failAt: start };
+    const n = ns === 1 ? 1 : fc.h * fc.v;
+    for (let b = 0; b < n; b++) {
+      dcLuts.push(dc.lut);
+      acFast.push(seqAcTable(ac, maxAc));
+      acLuts.push(ac.lut);
+      predIx.push(i);
+      lims.push(dcLimit(frame.precision, tables.q0[fc.tq], 0));
+    }
+  }
+  const bpm = dcLuts.length;
+  const mcuCount = ns === 1 ? scanBlockCount(frame, scan.components[0].index) : frame.mcusX * frame.mcusY;
+  const ri = tables.restartInterval;
+  const pred = new Int32Array(4);
+
+  r.seek(start);
+  let buf = r.buf;
+  let pos = r.pos;
+  let end = r.end;
+  let acc = r.acc;
+  let bits = r.bits;
+  let reason = '';
+  let done = 0;
+  let rst = 0;
+  outer: while (done < mcuCount) {
+    const n = ri > 0 ? Math.min(ri, mcuCount - done) : mcuCount - done;
+    for (let m = 0; m < n; m++) {
+      for (let b = 0; b < bpm; b++) {
+        // --- DC difference
+        if (bits < 17) {
+          if (pos + 1 < end && buf[pos] !== 0xff && buf[pos + 1] !== 0xff) {
+            acc = (acc << 16) | (buf[pos] << 8) | buf[pos + 1];
+            pos += 2;
+            bits += 16;
+          } else {
+            r.pos = pos; r.acc = acc; r.bits = bits; r.fill();
+            buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
+          }
+        }
+        const e = dcLuts[b][(acc >>> (bits - 16)) & 0xffff];
+        if (e === 0) {
+          reason = 'invalid DC Huffman code';
+          break outer;
+        }
+        bits -= e & 31;
+        const s = e >>> 8;
+        if (s !== 0) {
+          if (s > maxDc) {
+            reason = 'DC category too large';
+            break outer;
+          }
+          if (bits < s) {
+            r.pos = pos; r.acc = acc; r.bits = bits; r.fill();
+            buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
+          }
+          const v = (acc >>> (bits - s)) & ((1 << s) - 1);
+          bits -= s;
+          const p = (pred[predIx[b]] += v < 1 << (s - 1) ? v - (1 << s) + 1 : v);
+          const lim = lims[b];
+          if (p > lim || p < -lim) {
+            reason = 'DC value out of range';
+            break outer;
+          }
+        }
+        // --- AC coefficients
+        const fast = acFast[b];
+        let k = 1;
+        while (k < 64) {
+          if (bits < 17) {
+            if (pos + 1 < end && buf[pos] !== 0xff && buf[pos + 1] !== 0xff) {
+              acc = (acc << 16) | (buf[pos] << 8) | buf[pos + 1];
+              pos += 2;
+              bits += 16;
+            } else {
+              r.pos = pos; r.acc = acc; r.bits = bits; r.fill();
+              buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
+            }
+          }
+          const peek = (acc >>> (bits - 16)) & 0xffff;
+          const f = fast[peek];
+          if (f !== 0) {
+            bits -= f & 31;
+            const adv = f >>> 5;
+            if (adv === 0) break;
+            k += adv;
+            continue;
+          }
+          const e2 = acLuts[b][peek];
+          if (e2 === 0) {
+            reason = 'invalid AC Huffman code';
+            break outer;
+          }
+          bits -= e2 & 31;
+          const rs = e2 >>> 8;
+          const s2 = rs & 15;
+          if (s2 === 0) {
+            if (rs === 0xf0) {
+              k += 16;
+              continue;
+            }
+            if (rs === 0) break;
+            reason = 'invalid AC symbol';
+            break outer;
+          }
+          if (s2 > maxAc) {
+            reason = 'AC category too large';
+            break outer;
+          }
+          if (bits < s2) {
+            r.pos = pos; r.acc = acc; r.bits = bits; r.fill();
+            buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
+          }
+          bits -= s2;
+          k += (rs >> 4) + 1;
+        }
+        if (k > 64) {
+          reason = 'coefficient index past 63';
+          break outer;
+        }
+      }
+      if (bits < r.fake) {
+        reason = 'entropy data ended inside an MCU';
+        break outer;
+      }
+    }
+    done += n;
+    r.pos = pos; r.acc = acc; r.bits = bits;
+    if (done < mcuCount) {
+      const mk = r.finishSegment();
+      if (mk !== 0xd0 + rst) {
+        reason = mk < 0 ? 'restart interval does not end at a marker' : 'restart marker missing or out of order';
+        break outer;
+      }
+      rst = (rst + 1) & 7;
+      pred.fill(0);
+      r.seek(r.markerEnd);
+      buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
+    }
+  }
+  if (reason) {
+    r.pos = pos; r.acc = acc; r.bits = bits;
+    return { ok: false, reason, failAt: r.position(), endOfData: r.marker === 0x100 };
+  }
+  const mk = r.finishSegment();
+  if (mk < 0 || mk === 0x100 || (mk >= 0xd0 && mk <= 0xd7)) {
+    return {
+      ok: false,
+      reason: mk === 0x100 ? 'data ends inside the scan' : 'scan does not end at a marker after its last MCU',
+      failAt: r.position(),
+      endOfData: r.marker === 0x100,
+    };
+  }
+  return { ok: true, next: r.markerPos };
+}

@@ -1,0 +1,268 @@
+// Walk a JPEG from its SOI: marker segments by their (bounded) lengths, each scan's
+// entropy data by decoding it, and the MPF secondary images after the first EOI.
+import type { ByteReader } from '../../../core/types.ts';
+import { sliceReader } from '../../../core/readers.ts';
+import { emptyTables, isSof, parseDht, parseDqt, parseSof, parseSos, type Frame } from './headers.ts';
+import { MAX_MASK_BLOCKS, ProgressiveState } from './progressive.ts';
+import { walkScan, type ScanContext } from './scan.ts';
+import { parseMpIndex } from './mpf.ts';
+
+export const SECTOR = 512;
+const WINDOW = 128 * 1024;
+/** A file with more marker segments than this is not a camera's JPEG. */
+const MAX_SEGMENTS = 20_000;
+/** How far back to look for the start of a run of zeros that decoded as if it were data. */
+const ZERO_LOOKBACK = 64 * 1024 * 1024;
+
+export interface WalkOptions {
+  maxSize: number;
+  /** Huffman-decode scans (strong check); false walks markers only (fast, for layout questions). */
+  decode: boolean;
+  /** Follow the MPF index to secondary images after the first EOI. */
+  mpf: boolean;
+}
+
+/** A segment payload [start, end) of an APPn segment, absolute in the walked reader. */
+export interface AppSegment {
+  marker: number;
+  start: number;
+  end: number;
+}
+
+export interface WalkResult {
+  status: 'complete' | 'partial' | 'invalid';
+  /** complete: the file's length; partial: bytes believed good; invalid: 0. */
+  length: number;
+  reason?: string;
+  /** partial: where the data stopped making sense (before sector rounding). */
+  failAt?: number;
+  /** partial: the MPF index says the file is this long. */
+  expectedLength?: number;
+  frame?: Frame;
+  apps: AppSegment[];
+  /** End of the first image (just after its EOI), when reached. */
+  firstEnd?: number;
+  /** MPF secondary images found where the index says (absolute [offset, offset+length)). */
+  mpfImages: { offset: number; length: number }[];
+}
+
+/** Cached window over the reader for the small reads of the marker walk. */
+class Window {
+  private readonly src: ByteReader;
+  private buf: Buffer = Buffer.alloc(0);
+  private start = 0;
+  constructor(src: ByteReader) {
+    this.src = src;
+  }
+  /** Up to `len` bytes at `pos` (fewer at the end of the reader). */
+  get(pos: number, len: number): Buffer {
+    if (pos < this.start || pos + len > this.start + this.buf.length) {
+      this.start = pos;
+      this.buf = this.src.read(pos, Math.max(len, WINDOW));
+    }
+    return this.buf.subarray(pos - this.start, pos - this.start + len);
+  }
+  byte(pos: number): number {
+    const b = this.get(pos, 1);
+    return b.length ? b[0] : -1;
+  }
+}
+
+/** An APPn identifier a writer would use: 2+ printable ASCII characters, then NUL or more text. */
+function looksLikeAppId(p: Buffer): boolean {
+  if (p.length < 2) return false;
+  for (let i = 0; i < Math.min(4, p.length); i++) {
+    const c = p[i];
+    if (c === 0 && i >= 2) return true;
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+/** Start of the zero run that ends at `failAt`, if that run is longer than a sector. */
+function zeroRunStart(src: ByteReader, from: number, failAt: number): number | null {
+  let pos = Math.min(failAt, src.size);
+  const stop = Math.max(from, pos - ZERO_LOOKBACK);
+  while (pos > stop) {
+    const n = Math.min(WINDOW, pos - stop);
+    const b = src.read(pos - n, n);
+    for (let i = b.length - 1; i >= 0; i--) {
+      if (b[i] !== 0) {
+        const runStart = pos - n + i + 1;
+        return failAt - runStart >= SECTOR ? runStart : null;
+      }
+    }
+    pos -= n;
+  }
+  return failAt - stop >= SECTOR ? stop : null;
+}
+
+export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
+  const limit = Math.min(src.size, opt.maxSize);
+  const win = new Window(src);
+  const apps: AppSegment[] = [];
+  const mpfImages: { offset: number; length: number }[] = [];
+  const head = win.get(0, 3);
+  if (head.length < 3 || head[0] !== 0xff || head[1] !== 0xd8 || head[2] !== 0xff) {
+    return { status: 'invalid', length: 0, reason: 'no SOI marker', apps, mpfImages };
+  }
+  const tables = emptyTables();
+  let frame: Frame | undefined;
+  let ctx: ScanContext | null = null;
+  let confirmed = false;
+  let scans = 0;
+  const covered = new Set<number>();
+  let mpfTiff = -1;
+  let mpfPayload: Buffer | null = null;
+  let pos = 2;
+
+  // A problem in the marker structure at `at`: junk if nothing JPEG-like was seen yet.
+  const bad = (at: number, reason: string): WalkResult =>
+    confirmed
+      ? { status: 'partial', length: at, failAt: at, reason, frame, apps, mpfImages }
+      : { status: 'invalid', length: 0, reason, apps, mpfImages };
+  const ended = (at: number): WalkResult =>
+    limit < src.size
+      ? bad(at, `longer than ${opt.maxSize} bytes`)
+      : confirmed
+        ? { status: 'partial', length: src.size, failAt: src.size, reason: 'data ends before EOI', frame, apps, mpfImages }
+        : { status: 'invalid', length: 0, reason: 'data ends in the header', apps, mpfImages };
+
+  for (let segments = 0; ; segments++) {
+    if (segments > MAX_SEGMENTS) return bad(pos, 'too many marker segments');
+    if (pos + 2 > limit) return ended(pos);
+    if (win.byte(pos) !== 0xff) return bad(pos, 'expected a marker');
+    const markerAt = pos;
+    // Fill bytes: any number of FF before the marker code.
+    while (pos + 1 < limit && win.byte(pos + 1) === 0xff) pos++;
+    if (pos + 2 > limit) return ended(markerAt);
+    const m = win.byte(pos + 1);
+    if (m === 0xd9) {
+      if (!frame || scans === 0) return bad(markerAt, 'EOI before any image data');
+      if (covered.size < frame.components.length) return bad(markerAt, 'EOI before every component was coded');
+      const firstEnd = pos + 2;
+      return finishMpf(src, opt, limit, firstEnd, mpfTiff, mpfPayload, frame, apps);
+    }
+    if (m === 0x00 || m === 0x01 || m === 0xd8 || (m >= 0xd0 && m <= 0xd7) || m < 0xc0 || (m >= 0xf0 && m <= 0xfd) || m === 0xc8) {
+      return bad(markerAt, `unexpected marker FF${m.toString(16).toUpperCase().padStart(2, '0')}`);
+    }
+    if (pos + 4 > limit) return ended(markerAt);
+    const lenBytes = win.get(pos + 2, 2);
+    const len = lenBytes.readUInt16BE(0);
+    if (len < 2) return bad(markerAt, 'segment length below 2');
+    const segEnd = pos + 2 + len;
+    if (segEnd > limit) return ended(markerAt);
+    const payload = win.get(pos + 4, len - 2);
+
+    if (m >= 0xe0 && m <= 0xef) {
+      apps.push({ marker: m, start: pos + 4, end: segEnd });
+      if (looksLikeAppId(payload)) confirmed = true;
+      else if (!confirmed) return bad(markerAt, 'APP segment without an identifier');
+      if (m === 0xe2 && mpfTiff < 0 && payload.length > 12 && payload.subarray(0, 4).toString('latin1') === 'MPF\0') {
+        mpfTiff = pos + 8;
+        mpfPayload = Buffer.from(payload.subarray(4));
+      }
+    } else if (isSof(m)) {
+      if (frame) return bad(markerAt, 'second frame header');
+      const f = parseSof(m, payload);
+      if (!f) return bad(markerAt, 'bad frame header');
+      frame = f;
+      confirmed = true;
+    } else if (m === 0xc4) {
+      if (!parseDht(payload, tables)) return bad(markerAt, 'bad Huffman table');
+      confirmed = true;
+    } else if (m === 0xdb) {
+      if (!parseDqt(payload, tables)) return bad(markerAt, 'bad quantization table');
+      confirmed = true;
+    } else if (m === 0xdd) {
+      if (len !== 4) return bad(markerAt, 'bad restart interval');
+      tables.restartInterval = payload.readUInt16BE(0);
+    } else if (m === 0xda) {
+      if (!frame) return bad(markerAt, 'scan before frame header');
+      const scan = parseSos(payload, frame);
+      if (!scan) return bad(markerAt, 'bad scan header');
+      scans++;
+      for (const c of scan.components) covered.add(c.index);
+      if (!ctx) {
+        const small = ProgressiveState.blocksOf(frame) <= MAX_MASK_BLOCKS;
+        ctx = {
+          src,
+          limit,
+          frame,
+          tables,
+          progressive: frame.progressive && frame.huffmanDct && frame.height > 0 && small ? new ProgressiveState(frame) : null,
+          decode: opt.decode,
+          reader: null,
+        };
+      }
+      const out = walkScan(ctx, scan, segEnd);
+      if (!out.ok) {
+        if (out.endOfData) return ended(out.failAt);
+        let good = Math.floor(out.failAt / SECTOR) * SECTOR;
+        // Zeros decode as valid blocks with many Huffman tables; a long zero run just before the
+        // failure is where the real data stopped (a tail that was never written, or wiped).
+        const z = zeroRunStart(src, segEnd, out.failAt);
+        if (z !== null) good = Math.min(good, Math.ceil(z / SECTOR) * SECTOR);
+        good = Math.max(good, Math.min(segEnd, out.failAt));
+        return { status: 'partial', length: good, failAt: out.failAt, reason: out.reason, frame, apps, mpfImages };
+      }
+      pos = out.next;
+      continue;
+    } else if (m === 0xfe || m === 0xdc || m === 0xcc || m === 0xde || m === 0xdf) {
+      // COM, DNL, DAC, DHP, EXP: nothing the walk needs.
+    } else {
+      return bad(markerAt, `unexpected marker FF${m.toString(16).toUpperCase()}`);
+    }
+    pos = segEnd;
+  }
+}
+
+/** After the first EOI: take in the MPF secondary images the index lists, if they are there. */
+function finishMpf(
+  src: ByteReader,
+  opt: WalkOptions,
+  limit: number,
+  firstEnd: number,
+  mpfTiff: number,
+  mpfPayload: Buffer | null,
+  frame: Frame,
+  apps: AppSegment[],
+): WalkResult {
+  const mpfImages: { offset: number; length: number }[] = [];
+  const done: WalkResult = { status: 'complete', length: firstEnd, firstEnd, frame, apps, mpfImages };
+  if (!opt.mpf || mpfTiff < 0 || !mpfPayload) return done;
+  const entries = parseMpIndex(mpfPayload);
+  if (!entries) return done;
+  let end = firstEnd;
+  let declaredEnd = firstEnd;
+  const missing: number[] = [];
+  entries.forEach((e, i) => {
+    if (e.offset === 0 || e.size === 0) return; // the first image, or one not stored in this file
+    const at = mpfTiff + e.offset;
+    const stop = at + e.size;
+    if (at < firstEnd || stop > opt.maxSize) {
+      missing.push(i + 1);
+      return;
+    }
+    declaredEnd = Math.max(declaredEnd, stop);
+    const sub = walkJpeg(sliceReader(src, at, e.size), { ...opt, mpf: false, maxSize: e.size });
+    if (sub.status === 'complete' && stop <= limit) {
+      mpfImages.push({ offset: at, length: sub.length });
+      end = Math.max(end, stop);
+    } else {
+      missing.push(i + 1);
+    }
+  });
+  if (missing.length === 0) return { ...done, length: end };
+  return {
+    status: 'partial',
+    length: end,
+    failAt: end,
+    expectedLength: declaredEnd,
+    reason: `MPF image ${missing.join(', ')} missing or damaged`,
+    frame,
+    apps,
+    firstEnd,
+    mpfImages,
+  };
+}
