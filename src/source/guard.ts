@@ -68,6 +68,20 @@ function addFile(store: Storage, path: string, followFiles: boolean, depth: numb
   if (followFiles) addDevice(store, st.dev, followFiles, depth);
 }
 
+/** The device OUT's filesystem reads from, by its /dev name: "/dev/sdb1", "/dev/loop0". */
+function describeOutDevice(mountSource: string | undefined, dev: number): string | undefined {
+  if (mountSource?.startsWith('/')) {
+    try {
+      const st = fs.statSync(mountSource);
+      if (st.isBlockDevice()) return devDisplayName(st.rdev);
+    } catch {
+      /* fall through */
+    }
+  }
+  if (isBlockDev(dev)) return devDisplayName(dev);
+  return mountSource;
+}
+
 /** What the source's bytes are: the device (and its whole disk), or the image file. */
 function sourceStorage(source: Source): Storage {
   const store: Storage = { devs: new Set(), files: new Set() };
@@ -95,8 +109,7 @@ export function assertOutputNotOnSource(source: Source, outDir: string): void {
   const hit = [...src.devs].some((d) => out.devs.has(d)) || [...src.files].some((f) => out.files.has(f));
   if (!hit) return;
 
-  const via =
-    mount && mount.source.startsWith('/dev/') ? mount.source : isBlockDev(st.dev) ? devDisplayName(st.dev) : mount?.source;
+  const via = describeOutDevice(mount?.source, st.dev);
   const where = via ? ` (${via})` : '';
   if (source.kind === 'block') {
     throw new UserError(

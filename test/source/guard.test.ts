@@ -1,11 +1,11 @@
 // The output folder may not live on the medium being scanned. An exFAT card image on a loop
 // device, mounted with exfat-fuse as a card would be, is the medium.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/core/errors.ts';
-import { assertOutputNotOnSource, openSource } from '../../src/source/index.ts';
+import { assertOutputNotOnSource, listDrives, openSource } from '../../src/source/index.ts';
 import type { Source } from '../../src/source/index.ts';
 import { attachLoop, detachLoop, run, sha256File, tempDir } from './helpers.ts';
 
@@ -102,6 +102,89 @@ describe('assertOutputNotOnSource', () => {
     const src = openSource(otherImg);
     sources.push(src);
     expect(refusal(src, path.join(mnt, 'out'))).toBeUndefined();
+  });
+
+  it('listDrives() shows the card and where it is mounted', async () => {
+    const drive = (await listDrives()).find((d) => d.path === loop);
+    expect(drive).toBeDefined();
+    expect(drive!.size).toBe(8 * 1024 * 1024);
+    expect(drive!.partitions).toEqual([]);
+    expect(drive!.mountpoints).toEqual([mnt]);
+  });
+
+  it('left the card image unchanged', () => {
+    expect(sha256File(img)).toBe(hash);
+  });
+});
+
+describe('assertOutputNotOnSource with a partitioned card', () => {
+  let dir: string;
+  let img: string;
+  let mnt: string;
+  let loop: string | undefined;
+  let part: string;
+  let mounted = false;
+  let hash: string;
+  const sources: Source[] = [];
+
+  beforeAll(() => {
+    dir = tempDir('guard-part');
+    img = path.join(dir, 'card.img');
+    fs.writeFileSync(img, Buffer.alloc(0));
+    fs.truncateSync(img, 16 * 1024 * 1024);
+    // One exFAT partition at 1 MiB, as cards are sold.
+    execFileSync('sfdisk', ['-q', img], { input: 'label: dos\nstart=2048, size=20480, type=7\n' });
+    const fsImg = path.join(dir, 'part.img');
+    fs.writeFileSync(fsImg, Buffer.alloc(0));
+    fs.truncateSync(fsImg, 20480 * 512);
+    run('mkfs.exfat', ['-L', 'CARD', fsImg]);
+    const fd = fs.openSync(img, 'r+');
+    fs.writeSync(fd, fs.readFileSync(fsImg), 0, 20480 * 512, 2048 * 512);
+    fs.closeSync(fd);
+    hash = sha256File(img);
+    loop = run('losetup', ['-r', '-P', '-f', '--show', img]).trim();
+    // Without udev the kernel may not have scanned the table yet: ask it to.
+    if (!fs.existsSync(`${loop}p1`)) spawnSync('partx', ['-a', loop], { stdio: 'ignore' });
+    part = `${loop}p1`;
+    mnt = path.join(dir, 'mnt');
+    fs.mkdirSync(mnt);
+    run('mount.exfat-fuse', ['-o', 'ro', part, mnt]);
+    mounted = true;
+  });
+
+  afterAll(() => {
+    for (const s of sources) s.close();
+    if (mounted) spawnSync('fusermount3', ['-u', mnt], { stdio: 'ignore' });
+    detachLoop(loop);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses OUT on the partition when the whole card, the partition or the image is the source', () => {
+    const out = path.join(mnt, 'DCIM', 'rescued');
+    const whole = openSource(loop!);
+    const partition = openSource(part);
+    const file = openSource(img);
+    sources.push(whole, partition, file);
+    expect(refusal(whole, out)).toEqual({
+      kind: 'output',
+      message: `Output folder ${out} is on the card being scanned (${part}); choose a folder on another disk`,
+    });
+    expect(refusal(partition, out)?.kind).toBe('output');
+    expect(refusal(file, out)?.message).toBe(
+      `Output folder ${out} is inside the image being scanned (${img} is mounted from ${part} at ${mnt}); choose a folder outside that mount`,
+    );
+    // Elsewhere is fine.
+    expect(refusal(whole, path.join(dir, 'out'))).toBeUndefined();
+    expect(refusal(file, path.join(dir, 'out'))).toBeUndefined();
+  });
+
+  it('listDrives() shows the card with its partition and where it is mounted', async () => {
+    const drive = (await listDrives()).find((d) => d.path === loop);
+    expect(drive).toBeDefined();
+    expect(drive!.size).toBe(16 * 1024 * 1024);
+    expect(drive!.partitions).toHaveLength(1);
+    expect(drive!.partitions[0]).toMatchObject({ path: part, size: 20480 * 512, mountpoint: mnt });
+    expect(drive!.mountpoints).toEqual([mnt]);
   });
 
   it('left the card image unchanged', () => {
