@@ -4,6 +4,7 @@
 import type { ByteReader } from '../../core/types.ts';
 import type { Measurement, ProbeResult } from '../format.ts';
 import { readTopHeader } from './isobmff-boxes.ts';
+import { readU64BE } from '../../core/bounds.ts';
 import { parseMeta } from './isobmff-iloc.ts';
 import { type Range, mergeRanges, parseMoof, parseMoov } from './isobmff-samples.ts';
 
@@ -92,10 +93,34 @@ interface Index {
   broken: string[];
   /** End of the last index box (moov, meta, moof). */
   end: number;
+  /** Where a segment index ('sidx') says the fragments end; 0 when there is none. */
+  declaredEnd: number;
+}
+
+/** Where the material a 'sidx' indexes ends: its end + first_offset + the referenced sizes. */
+function sidxSpanEnd(buf: Buffer, sidxOffset: number): number {
+  if (buf.length < 12 + 20) return 0;
+  const version = buf[8];
+  let p = 12 + 8; // version/flags, reference_ID, timescale
+  let firstOffset: number;
+  if (version === 0) {
+    firstOffset = buf.readUInt32BE(p + 4);
+    p += 8;
+  } else {
+    if (buf.length < p + 16 + 4) return 0;
+    firstOffset = readU64BE(buf, p + 8);
+    p += 16;
+  }
+  const count = buf.readUInt16BE(p + 2);
+  p += 4;
+  if (firstOffset < 0 || p + count * 12 > buf.length) return 0;
+  let total = 0;
+  for (let i = 0; i < count; i++) total += buf.readUInt32BE(p + i * 12) & 0x7fffffff;
+  return sidxOffset + buf.length + firstOffset + total;
 }
 
 function readIndex(file: ByteReader, boxes: readonly TopBox[]): Index {
-  const idx: Index = { present: false, fragmented: false, moofs: 0, unchecked: false, ranges: [], broken: [], end: 0 };
+  const idx: Index = { present: false, fragmented: false, moofs: 0, unchecked: false, ranges: [], broken: [], end: 0, declaredEnd: 0 };
   const raw: Range[] = [];
   let trexSize = new Map<number, number>();
   let moofBytes = 0;
@@ -124,6 +149,9 @@ function readIndex(file: ByteReader, boxes: readonly TopBox[]): Index {
         idx.broken.push(...m.broken);
         raw.push(...m.extents);
       }
+    } else if (b.type === 'sidx' && idx.moofs === 0) {
+      // A segment index ahead of the fragments says how far they reach (at most 65535 refs).
+      if (b.size <= 16 + 20 + 65535 * 12) idx.declaredEnd = Math.max(idx.declaredEnd, sidxSpanEnd(file.read(b.offset, b.size), b.offset));
     } else if (b.type === 'moof') {
       moofBytes += b.size;
       if (b.size > MAX_MOOF_BYTES || moofBytes > MAX_MOOF_TOTAL) {
@@ -190,13 +218,21 @@ function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number): 
         status: 'partial',
         length: w.end,
         expectedLength: lost ? maxOf(index.ranges) : undefined,
-        reason: lost ? `media data past where the boxes stop (${w.note ?? 'file ends'})` : `${what} points outside the media data (offset ${r.offset})`,
+        reason: lost ? `media data past where the boxes stop (${w.note ?? 'file ends'})` : `index points outside the media data (offset ${r.offset})`,
       });
     }
     if (m.cut || (m.toEnd && rEnd > file.size)) needCut = true;
     required = Math.max(required, m.toEnd ? rEnd : m.offset + m.size);
   }
   if (index.unchecked) for (const m of mdats) if (!m.toEnd) required = Math.max(required, m.offset + m.size);
+  if (index.declaredEnd > 0 && index.fragmented) {
+    if (index.declaredEnd > w.end && !cut) {
+      return done({ status: 'partial', length: w.end, expectedLength: index.declaredEnd, reason: 'fragments missing before the end the segment index gives' });
+    }
+    required = Math.max(required, index.declaredEnd);
+  }
+  // The file ends at a box boundary: the end of the box holding the last required byte.
+  for (const b of boxes) if (b.offset < required && b.offset + b.size > required && !b.toEnd) required = b.offset + b.size;
   if (needCut || (cut && cut.offset < required)) {
     return done({ status: 'partial', length: file.size, expectedLength: Math.max(cutEnd, maxRangeEnd, required), reason: 'file cut inside its media data' });
   }
@@ -209,8 +245,9 @@ function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number): 
   let end = required;
   for (const b of boxes) {
     if (b.offset < required) continue;
+    // A box cut by the end of the reader right where this file goes on: the rest is missing.
+    if (b.cut) return done({ status: 'partial', length: file.size, expectedLength: b.offset + b.size, reason: `cut inside ${b.type} after the file's data` });
     if (!TRAILERS.has(b.type) || b.toEnd) break;
-    if (b.cut) return done({ status: 'partial', length: file.size, expectedLength: b.offset + b.size, reason: `cut inside trailing ${b.type}` });
     end = b.offset + b.size;
   }
   return done({ status: 'complete', length: end });
