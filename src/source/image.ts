@@ -15,6 +15,9 @@ export interface OpenSourceOptions {
   sectorRetries?: number;
 }
 
+/** The largest single `read` (readInto is bounded by the caller's buffer). */
+export const MAX_READ = 1024 * 1024 * 1024;
+
 function errCode(e: unknown): string | undefined {
   const c = (e as { code?: unknown } | null)?.code;
   return typeof c === 'string' ? c : undefined;
@@ -125,6 +128,8 @@ function makeSource(
       if (!open) throw new Error(`read from closed source ${path}`);
       if (!(position >= 0) || !(length > 0) || position >= size) return Buffer.alloc(0);
       const n = Math.min(length, size - position);
+      // A length computed from the medium's own bytes must not allocate the machine away.
+      if (n > MAX_READ) throw new RangeError(`read of ${n} bytes from ${path} is larger than ${MAX_READ}: read in pieces`);
       const buf = Buffer.allocUnsafe(n);
       const got = reader.fill(buf, 0, n, position);
       return got === n ? buf : buf.subarray(0, got);

@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blockDeviceSize } from '../../src/source/blocksize.ts';
 import { listDrives, openSource } from '../../src/source/index.ts';
+import { devKey, makeDev } from '../../src/source/sysfs.ts';
 import { attachLoop, detachLoop, openAsNobody, sha256File, tempDir, writeRandomImage } from './helpers.ts';
 
 describe('openSource on a block device', () => {
@@ -36,6 +38,8 @@ describe('openSource on a block device', () => {
       const st = fs.statSync(loop!);
       expect(src.device.rdev).toBe(st.rdev);
       expect(src.device.ino).toBe(st.ino);
+      // The kernel's own view of the size agrees (sysfs counts 512-byte units).
+      expect(Number(fs.readFileSync(`/sys/dev/block/${devKey(st.rdev)}/size`, 'utf8')) * 512).toBe(data.length);
       expect(src.read(4096 + 17, 300_000).equals(data.subarray(4096 + 17, 4096 + 17 + 300_000))).toBe(true);
       const buf = Buffer.alloc(128 * 1024);
       const parts: Buffer[] = [];
@@ -51,6 +55,14 @@ describe('openSource on a block device', () => {
       src.close();
     }
     expect(sha256File(img)).toBe(hash);
+  });
+
+  it('falls back to blockdev --getsize64 when sysfs does not know the device', () => {
+    // A device number sysfs has no entry for: only the path is left to ask about.
+    const unknown = makeDev(4000, 987654);
+    expect(fs.existsSync(`/sys/dev/block/4000:987654`)).toBe(false);
+    expect(blockDeviceSize(loop!, unknown)).toBe(data.length);
+    expect(blockDeviceSize(loop!, fs.statSync(loop!).rdev)).toBe(data.length);
   });
 
   it('tells a user without access to the device to use sudo or image the card first', () => {

@@ -165,6 +165,10 @@ describe('assertOutputNotOnSource with a partitioned card', () => {
     const partition = openSource(part);
     const file = openSource(img);
     sources.push(whole, partition, file);
+    // The partition is a block device of its own size, reading the image from 1 MiB on.
+    expect(partition.kind).toBe('block');
+    expect(partition.size).toBe(20480 * 512);
+    expect(partition.read(0, 64 * 1024).equals(fs.readFileSync(img).subarray(1024 * 1024, 1024 * 1024 + 64 * 1024))).toBe(true);
     expect(refusal(whole, out)).toEqual({
       kind: 'output',
       message: `Output folder ${out} is on the card being scanned (${part}); choose a folder on another disk`,

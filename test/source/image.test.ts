@@ -84,4 +84,19 @@ describe('openSource on an image file', () => {
     expect(sha256File(img)).toBe(hashBefore);
     expect(fs.statSync(img).mtimeMs).toBe(mtimeBefore);
   });
+
+  it('refuses a single read larger than 1 GiB instead of allocating it (a length from the medium is untrusted)', () => {
+    const sparse = path.join(dir, 'sparse.img');
+    fs.writeFileSync(sparse, Buffer.alloc(0));
+    fs.truncateSync(sparse, 3 * 1024 * 1024 * 1024);
+    const src = openSource(sparse);
+    try {
+      expect(src.size).toBe(3 * 1024 * 1024 * 1024);
+      expect(() => src.read(0, 2 * 1024 * 1024 * 1024)).toThrow(RangeError);
+      expect(src.read(3 * 1024 * 1024 * 1024 - 4096, 8192).equals(Buffer.alloc(4096))).toBe(true);
+    } finally {
+      src.close();
+      fs.rmSync(sparse);
+    }
+  });
 });
