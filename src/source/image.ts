@@ -142,7 +142,11 @@ function makeSource(
     close(): void {
       if (!open) return;
       open = false;
-      fs.closeSync(fd);
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // A card pulled out mid-run fails even close (ENOTCONN on FUSE, EIO on some readers): nothing left to release.
+      }
     },
   };
   const reader = new SalvagingReader(fd, path, log, policy, (r) => source.onUnreadable?.(r));

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Extent, UnreadableRange } from '../../src/core/types.ts';
+import { UserError } from '../../src/core/errors.ts';
 import { UnreadableLog } from '../../src/source/badsectors.ts';
 import { openSource } from '../../src/source/index.ts';
 import { sha256File, tempDir, writeRandomImage } from './helpers.ts';
@@ -69,6 +70,7 @@ describe('reading over bad sectors (nbdkit ddrescue filter + nbdfuse)', () => {
       ['-r', disk, '--command', 'nbdkit', '-s', '-r', '--filter=ddrescue', 'file', `file=${img}`, `ddrescue-mapfile=${path.join(dir, 'card.map')}`],
       { stdio: 'ignore' },
     );
+    fuse.on('error', () => undefined); // a missing nbdfuse shows as the timeout below
     await waitFor(() => {
       try {
         return fs.statSync(disk).size === SIZE;
@@ -164,6 +166,53 @@ describe('reading over bad sectors (nbdkit ddrescue filter + nbdfuse)', () => {
       src.close();
     }
     expect(sha256File(img)).toBe(hash);
+  });
+});
+
+describe('a medium that goes away mid-read (nbdfuse killed, as a card pulled out)', () => {
+  let dir: string;
+  let mnt: string;
+  let fuse: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    dir = tempDir('gone');
+    mnt = path.join(dir, 'mnt');
+    fs.mkdirSync(mnt);
+    fuse = spawn('nbdfuse', ['-r', path.join(mnt, 'disk'), '--command', 'nbdkit', '-s', '-r', 'memory', '1M'], {
+      stdio: 'ignore',
+    });
+    fuse.on('error', () => undefined);
+    await waitFor(() => fs.existsSync(path.join(mnt, 'disk')), 'nbdfuse to show the disk');
+  });
+
+  afterAll(() => {
+    if (fuse && fuse.exitCode === null && fuse.signalCode === null) fuse.kill('SIGKILL');
+    spawnSync('fusermount3', ['-u', mnt], { stdio: 'ignore' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops with a one-line source error instead of zero-filling the rest of the card', async () => {
+    const src = openSource(path.join(mnt, 'disk'));
+    try {
+      expect(src.read(0, 4096).equals(Buffer.alloc(4096))).toBe(true);
+      const exited = new Promise((r) => fuse!.once('exit', r));
+      fuse!.kill('SIGKILL');
+      await exited;
+      let err: unknown;
+      try {
+        src.read(512 * 1024, 128 * 1024);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as UserError).kind).toBe('source');
+      expect((err as UserError).message).toBe(
+        `${path.join(mnt, 'disk')} stopped answering (ENOTCONN): was the card removed? Reconnect it and run again`,
+      );
+      expect(src.unreadable).toEqual([]);
+    } finally {
+      src.close(); // must not throw even though the medium is gone
+    }
   });
 });
 
