@@ -117,6 +117,57 @@ describe('assertOutputNotOnSource', () => {
   });
 });
 
+describe('assertOutputNotOnSource through a loop device stacked on the card', () => {
+  let dir: string;
+  let img: string;
+  let mnt: string;
+  let lower: string | undefined;
+  let upper: string | undefined;
+  let mounted = false;
+  let hash: string;
+
+  beforeAll(() => {
+    dir = tempDir('guard-stack');
+    img = path.join(dir, 'card.img');
+    fs.writeFileSync(img, Buffer.alloc(0));
+    fs.truncateSync(img, 8 * 1024 * 1024);
+    run('mkfs.exfat', ['-L', 'CARD', img]);
+    hash = sha256File(img);
+    lower = attachLoop(img);
+    // A second loop device whose backing "file" is the first device: writing through it writes the card.
+    upper = attachLoop(lower);
+    mnt = path.join(dir, 'mnt');
+    fs.mkdirSync(mnt);
+    run('mount.exfat-fuse', ['-o', 'ro', upper, mnt]);
+    mounted = true;
+  });
+
+  afterAll(() => {
+    if (mounted) spawnSync('fusermount3', ['-u', mnt], { stdio: 'ignore' });
+    detachLoop(upper);
+    detachLoop(lower);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses OUT on a mount of the upper loop when the lower loop or the image is the source', () => {
+    const out = path.join(mnt, 'out');
+    const dev = openSource(lower!);
+    const file = openSource(img);
+    try {
+      expect(refusal(dev, out)).toEqual({
+        kind: 'output',
+        message: `Output folder ${out} is on the card being scanned (${upper}); choose a folder on another disk`,
+      });
+      expect(refusal(file, out)?.kind).toBe('output');
+      expect(refusal(dev, path.join(dir, 'elsewhere'))).toBeUndefined();
+    } finally {
+      dev.close();
+      file.close();
+    }
+    expect(sha256File(img)).toBe(hash);
+  });
+});
+
 describe('assertOutputNotOnSource with a partitioned card', () => {
   let dir: string;
   let img: string;
