@@ -1,7 +1,7 @@
 // Where a HEIF image's items lie, from 'meta' → 'iloc' (versions 0–2). Items built from the
 // file (construction method 0) must lie in the file; items built from 'idat' (method 1) must
 // lie in the idat. Method 2 (from other items) and external data references are not checked.
-import { children, fourcc, readUIntN } from './isobmff-boxes.ts';
+import { type Box, children, fourcc, readUIntN } from './isobmff-boxes.ts';
 import type { Range } from './isobmff-samples.ts';
 
 export interface ItemInfo {
@@ -11,6 +11,20 @@ export interface ItemInfo {
   /** File-relative ranges of items stored in the file (method 0). */
   extents: Range[];
   broken: string[];
+}
+
+/**
+ * Which data references point into this same file: index 0 always does; index n does when
+ * entry n of 'dinf' → 'dref' is a 'url ' with the self-contained flag set.
+ */
+function localDataRefs(buf: Buffer, dinf: Box | undefined): (index: number) => boolean {
+  const dref = dinf && children(buf, dinf.payload, dinf.end).find((k) => k.type === 'dref');
+  const entries = dref && dref.payload + 8 <= dref.end ? children(buf, dref.payload + 8, dref.end) : [];
+  return (index) => {
+    if (index === 0) return true;
+    const e = entries[index - 1];
+    return !!e && e.payload + 4 <= e.end && (buf.readUInt32BE(e.payload) & 1) === 1;
+  };
 }
 
 /** Read the 'meta' box held in `buf` (whole box, header included). iloc offsets are file-relative. */
@@ -25,6 +39,7 @@ export function parseMeta(buf: Buffer): ItemInfo {
   const idat = kids.find((k) => k.type === 'idat');
   if (!iloc) return info;
   info.hasIloc = true;
+  const local = localDataRefs(buf, kids.find((k) => k.type === 'dinf'));
   const end = iloc.end;
   let p = iloc.payload;
   const fail = (why: string): ItemInfo => {
@@ -78,7 +93,7 @@ export function parseMeta(buf: Buffer): ItemInfo {
       const len = readUIntN(buf, p, lengthSize);
       p += lengthSize;
       if (base < 0 || off < 0 || len < 0) return fail('extent beyond 2^53');
-      if (dataRef !== 0 || method === 2) continue;
+      if (!local(dataRef) || method === 2) continue;
       if (method === 1) {
         const idatLen = idat ? idat.end - idat.payload : -1;
         if (base + off + len > idatLen) return fail('item outside its idat');

@@ -148,6 +148,8 @@ function readIndex(file: ByteReader, boxes: readonly TopBox[]): Index {
         idx.end = Math.max(idx.end, b.offset + b.size);
         idx.broken.push(...m.broken);
         raw.push(...m.extents);
+        // Items all in idat or elsewhere: nothing to check, so the file's mdat boxes all count.
+        if (m.extents.length === 0) idx.unchecked = true;
       }
     } else if (b.type === 'sidx' && idx.moofs === 0) {
       // A segment index ahead of the fragments says how far they reach (at most 65535 refs).
