@@ -162,11 +162,13 @@ export class SalvagingReader {
   }
 
   private salvage(buf: Buffer, off: number, len: number, pos: number, first: unknown): number {
+    this.found = [];
     let code = this.classify(first);
     let done = 0;
     // A couple of plain retries first: a flaky read often succeeds the second time.
     // Not when the failing spot is already known bad: that would only repeat slow failures.
-    for (let i = 0; i < this.policy.retries && !this.log.covers(pos, Math.min(len, SECTOR_SIZE)); i++) {
+    const knownBad = (): boolean => this.log.covers(pos + done, Math.min(len - done, SECTOR_SIZE - ((pos + done) % SECTOR_SIZE)));
+    for (let i = 0; i < this.policy.retries && !knownBad(); i++) {
       const r = this.attempt(buf, off + done, len - done, pos + done);
       done += r.done;
       if (r.err === undefined) return this.finish(done);
