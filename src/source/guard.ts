@@ -97,10 +97,12 @@ function sourceStorage(source: Source): Storage {
  */
 export function assertOutputNotOnSource(source: Source, outDir: string): void {
   const { path: real, st } = nearestExisting(outDir);
+  if (st.isFile() && source.kind === 'file' && st.dev === source.device.dev && st.ino === source.device.ino) {
+    throw new UserError('output', `Output folder ${outDir} is the image being scanned; choose a folder on another disk`);
+  }
   const mount = findMount(real, st.dev);
   const out: Storage = { devs: new Set(), files: new Set() };
   addDevice(out, st.dev, true);
-  if (st.isFile()) out.files.add(fileKey(st.dev, st.ino));
   // FUSE filesystems (exfat-fuse, fuse2fs) have an anonymous st_dev: what they read from is
   // the mount source in mountinfo, a device or an image file.
   if (mount && mount.source.startsWith('/')) addFile(out, mount.source, true, 0);

@@ -70,6 +70,11 @@ describe('assertOutputNotOnSource', () => {
     // Deeper, not-yet-existing folders and the mount point itself too.
     expect(refusal(src, path.join(mnt, 'a', 'b', 'c'))?.kind).toBe('output');
     expect(refusal(src, mnt)?.kind).toBe('output');
+    // A folder "inside" the image file itself.
+    expect(refusal(src, path.join(img, 'out'))).toEqual({
+      kind: 'output',
+      message: `Output folder ${path.join(img, 'out')} is the image being scanned; choose a folder on another disk`,
+    });
   });
 
   it('refuses OUT inside the mount when the source is the loop device', () => {
