@@ -117,13 +117,16 @@ function* layouts(volume: Volume, entry: FsEntry, start: number, need: number): 
   if (chain && chain.length >= need && (entry.state !== 'deleted' || chain.every((c) => volume.isFree(c)))) {
     yield { how: 'chain', extents: clustersToExtents(volume, chain.slice(0, need)) };
   }
-  yield { how: 'contiguous', extents: run(start, need) };
-  // Deleted FAT files have lost their chain: take the free clusters from the start on (as
-  // Sleuthkit does), which is right when other files' clusters sat in between.
-  const free: number[] = [];
+  // Deleted FAT files have lost their chain. If the run from the start cluster is all free, the
+  // file most likely lay there; if other (live) files hold clusters inside it, the file was
+  // fragmented around them: take the free clusters from the start on first, as Sleuthkit does.
   const last = volume.clusterCount + 2;
-  for (let c = start; c < last && free.length < need; c++) if (c === start || volume.isFree(c)) free.push(c);
-  if (free.length === need && free[need - 1] !== start + need - 1) yield { how: 'free clusters', extents: clustersToExtents(volume, free) };
+  let runFree = start + need <= last;
+  for (let c = start + 1; runFree && c < start + need; c++) if (!volume.isFree(c)) runFree = false;
+  const free: number[] = [];
+  if (!runFree) for (let c = start; c < last && free.length < need; c++) if (c === start || volume.isFree(c)) free.push(c);
+  if (free.length === need) yield { how: 'free clusters', extents: clustersToExtents(volume, free) };
+  yield { how: 'contiguous', extents: run(start, need) };
 }
 
 export function clustersToExtents(volume: Volume, clusters: readonly number[]): Extent[] {
