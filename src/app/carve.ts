@@ -107,6 +107,16 @@ export function skipForeignBlocks(ctx: CarveContext, partial: FoundFile, others:
   return null;
 }
 
+/** Measure a found file again laid over other extents; null when it is not that format there. */
+export function remeasure(ctx: CarveContext, f: FoundFile, extents: Extent[]): FoundFile | null {
+  const reader = extentReader(ctx.medium, extents);
+  const hit = probeAny(reader.read(0, 4096), ctx.types);
+  if (!hit || hit.module.id !== f.format) return null;
+  const m = hit.module.measure(reader, hit.probe);
+  if (m.status === 'invalid' || m.length <= f.size) return null;
+  return { ...f, size: m.length, extents: truncateExtents(extents, m.length), verdict: m.status === 'complete' ? 'complete' : 'partial', reason: m.reason };
+}
+
 function mediumOffsetAt(extents: readonly Extent[], filePos: number): number {
   let pos = 0;
   for (const e of extents) {

@@ -10,8 +10,9 @@ import type { Source } from '../source/types.ts';
 import { openVolumes } from '../fs/index.ts';
 import type { Volume } from '../fs/types.ts';
 import type { EventSink, RecoverOptions, RunControl, RunSummary, ScanOptions, ScanResult } from './types.ts';
-import { undeleteVolume } from './undelete.ts';
-import { Claims, carveAt, skipForeignBlocks } from './carve.ts';
+import { freeExtentsFrom, undeleteVolume } from './undelete.ts';
+import { Claims, carveAt, remeasure, skipForeignBlocks } from './carve.ts';
+import type { CarveContext } from './carve.ts';
 import { headerScan } from './header-scan.ts';
 import { RunState, writeReport } from './state.ts';
 import type { Checkpoint } from './state.ts';
@@ -19,6 +20,8 @@ import { Writer } from './writer.ts';
 
 const PROGRESS_MS = 100;
 const CHECKPOINT_MS = 2000;
+// How far past its start a cut-short carved file is followed through free clusters.
+const FREE_SPACE_LIMIT = 512 * 1024 * 1024;
 
 interface FindHooks {
   /** Called for each found file, in the order they are settled. Awaited (writing happens here). */
@@ -191,11 +194,22 @@ async function find(src: Source, opts: ScanOptions, emit: EventSink, control: Ru
   // 4. Files cut short by another file's blocks: skip those blocks and try again.
   const complete = [...fsFound, ...carved].sort((a, b) => a.extents[0].offset - b.extents[0].offset);
   for (const p of partials) {
-    const fixed = skipForeignBlocks(ctx, p, complete, volumeBlockAt(volumes, p.extents[0].offset));
+    const fixed = continueInFreeSpace(ctx, p, volumes) ?? skipForeignBlocks(ctx, p, complete, volumeBlockAt(volumes, p.extents[0].offset));
     await settle(fixed ?? p);
   }
   emit({ type: 'stage.end', stage: 'scan', at: Date.now() });
   return { status: 'done', problems };
+}
+
+/** A carved file cut short inside a volume: measure it again over the free clusters from its start. */
+function continueInFreeSpace(ctx: CarveContext, p: FoundFile, volumes: readonly Volume[]): FoundFile | null {
+  const start = p.extents[0].offset;
+  const v = volumes.find((x) => start >= x.dataOffset && start < x.dataOffset + x.clusterCount * x.clusterSize);
+  if (!v) return null;
+  const extents = freeExtentsFrom(v, start, FREE_SPACE_LIMIT);
+  if (!extents || extents.length < 2) return null;
+  const r = remeasure(ctx, p, extents);
+  return r && r.verdict === 'complete' ? { ...r, reason: 'assembled: free clusters' } : null;
 }
 
 function clipRanges(ranges: Extent[], from: number): Extent[] {
@@ -210,20 +224,41 @@ function clipRanges(ranges: Extent[], from: number): Extent[] {
 }
 
 function openChecked(sourcePath: string, emit: EventSink): Source {
-  const src = openSource(sourcePath);
-  src.onUnreadable = (range: UnreadableRange) => emit({ type: 'unreadable', range });
-  return src;
+  return openSource(sourcePath, { onUnreadable: (range: UnreadableRange) => emit({ type: 'unreadable', range }) });
+}
+
+/** Collects the unreadable ranges reported by every reader (workers and this thread), merged. */
+function unreadableCollector(emit: EventSink): { emit: EventSink; ranges(): UnreadableRange[] } {
+  const all: UnreadableRange[] = [];
+  return {
+    emit: (e) => {
+      if (e.type === 'unreadable') all.push(e.range);
+      emit(e);
+    },
+    ranges: () => {
+      const sorted = [...all].sort((a, b) => a.offset - b.offset);
+      const out: UnreadableRange[] = [];
+      for (const r of sorted) {
+        const last = out[out.length - 1];
+        if (last && r.offset <= last.offset + last.length) last.length = Math.max(last.length, r.offset + r.length - last.offset);
+        else out.push({ ...r });
+      }
+      return out;
+    },
+  };
 }
 
 /** Find everything recoverable on a source; writes nothing. Emits file.found and scan.progress. */
-export async function scan(opts: ScanOptions, emit: EventSink, control?: RunControl): Promise<ScanResult> {
+export async function scan(opts: ScanOptions, sink: EventSink, control?: RunControl): Promise<ScanResult> {
+  const bad = unreadableCollector(sink);
+  const emit = bad.emit;
   const src = openChecked(opts.source, emit);
   const files: FoundFile[] = [];
   try {
     emit({ type: 'run.start', source: src.path, size: src.size, out: '', resumed: false, at: Date.now() });
     const r = await find(src, opts, emit, control, { onFound: async (f) => void files.push(f) });
     emit({ type: 'run.end', at: Date.now(), status: r.status, recovered: files.filter((f) => f.verdict === 'complete').length, partial: files.filter((f) => f.verdict === 'partial').length, bytes: files.reduce((s, f) => s + f.size, 0) });
-    return { files, unreadable: [...src.unreadable], size: src.size, status: r.status };
+    return { files, unreadable: bad.ranges(), size: src.size, status: r.status };
   } finally {
     src.close();
   }
@@ -241,8 +276,10 @@ function prepareOut(out: string, src: Source): void {
 }
 
 /** Find and write everything to opts.out (resumable: run it again on the same OUT). */
-export async function recover(opts: RecoverOptions, emit: EventSink, control?: RunControl): Promise<RunSummary> {
+export async function recover(opts: RecoverOptions, sink: EventSink, control?: RunControl): Promise<RunSummary> {
   const started = Date.now();
+  const bad = unreadableCollector(sink);
+  const emit = bad.emit;
   const out = path.resolve(opts.out);
   const src = openChecked(opts.source, emit);
   const state = new RunState(out);
@@ -272,12 +309,12 @@ export async function recover(opts: RecoverOptions, emit: EventSink, control?: R
       startedAt: new Date(started).toISOString(),
       finishedAt: new Date().toISOString(),
       status: result.status,
-      unreadable: [...src.unreadable],
+      unreadable: bad.ranges(),
       problems: result.problems,
       files: recovered,
     });
     emit({ type: 'run.end', at: Date.now(), status: result.status, recovered: recovered.filter((r) => r.verdict === 'complete').length, partial: recovered.filter((r) => r.verdict === 'partial').length, bytes: recovered.reduce((s, r) => s + r.size, 0) });
-    return { status: result.status, recovered, unreadable: [...src.unreadable], resumed: done.size > 0, ms: Date.now() - started };
+    return { status: result.status, recovered, unreadable: bad.ranges(), resumed: done.size > 0, ms: Date.now() - started };
   } finally {
     state.close();
     src.close();

@@ -26,15 +26,17 @@ const READ = 128 * 1024;
 const OVERLAP = 64;
 
 let cached: { path: string; src: Source } | null = null;
+// Bad ranges met since the last task ended (the source merges its own list in place).
+let fresh: UnreadableRange[] = [];
 const buf = Buffer.allocUnsafe(READ + OVERLAP);
 
 export default function scanChunk(task: ScanTask): ScanTaskResult {
   if (!cached || cached.path !== task.path) {
     cached?.src.close();
-    cached = { path: task.path, src: openSource(task.path) };
+    cached = { path: task.path, src: openSource(task.path, { onUnreadable: (r) => fresh.push(r) }) };
   }
   const src = cached.src;
-  const before = src.unreadable.length;
+  fresh = [];
   const patterns = headerPatterns(task.types);
   const offsets: number[] = [];
   for (let pos = task.from; pos < task.to; pos += READ) {
@@ -43,5 +45,5 @@ export default function scanChunk(task: ScanTask): ScanTaskResult {
     const view = n === buf.length ? buf : buf.subarray(0, n);
     findHeaders(view, pos, pos, Math.min(pos + READ, task.to), task.step, patterns, offsets);
   }
-  return { from: task.from, to: task.to, offsets, unreadable: src.unreadable.slice(before) };
+  return { from: task.from, to: task.to, offsets, unreadable: fresh };
 }

@@ -139,3 +139,19 @@ export function clustersToExtents(volume: Volume, clusters: readonly number[]): 
   }
   return out;
 }
+
+/**
+ * The free clusters of a volume from the cluster at `offset` on, as extents, up to `maxBytes`.
+ * A carved file cut short where a live file's clusters begin most likely went on in the next
+ * free clusters (the allocator skipped the live ones): this is the layout to measure again.
+ */
+export function freeExtentsFrom(volume: Volume, offset: number, maxBytes: number): Extent[] | null {
+  const cs = volume.clusterSize;
+  const rel = offset - volume.dataOffset;
+  if (rel < 0 || rel % cs !== 0) return null;
+  const first = 2 + rel / cs;
+  const last = volume.clusterCount + 2;
+  const clusters: number[] = [];
+  for (let c = first; c < last && clusters.length * cs < maxBytes; c++) if (c === first || volume.isFree(c)) clusters.push(c);
+  return clustersToExtents(volume, clusters);
+}

@@ -43,9 +43,9 @@ describe('errors', () => {
       spawnSync('umount', [mnt]);
       fs.rmSync(mnt, { recursive: true, force: true });
     });
-    it('stops with exit 4 and one line, keeps whole files only, and resumes elsewhere', () => {
+    it('stops with exit 4 and one line, keeps whole files only, and resumes once there is space', () => {
       const before = sha256File(DEMO);
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
       const out = path.join(mnt, 'out');
       const r = runCli(['recover', DEMO, '--out', out]);
       expect(r.code).toBe(4);
@@ -56,6 +56,15 @@ describe('errors', () => {
       const kept = listFiles(path.join(out, 'recovered'));
       for (const p of kept) expect(wanted.has(sha256File(path.join(out, 'recovered', p)))).toBe(true);
       expect(listFiles(out).filter((p) => p.endsWith('.photorescue-part'))).toEqual([]);
+      // Space freed: the same command finishes the job without writing the kept files again.
+      const inodes = kept.map((p) => fs.statSync(path.join(out, 'recovered', p)).ino);
+      execFileSync('mount', ['-o', 'remount,size=8m', mnt]);
+      const again = runCli(['recover', DEMO, '--out', out]);
+      expect(again.code).toBe(0);
+      const all = listFiles(path.join(out, 'recovered')).map((p) => sha256File(path.join(out, 'recovered', p)));
+      expect(new Set(all).size).toBe(all.length);
+      for (const f of truth.files.filter((x) => (x as { recoverable?: boolean }).recoverable)) expect(all).toContain(f.sha256);
+      expect(kept.map((p) => fs.statSync(path.join(out, 'recovered', p)).ino)).toEqual(inodes);
       expect(sha256File(DEMO)).toBe(before);
     });
   });
