@@ -29,6 +29,10 @@ export interface FsEntry {
   accessed?: string;
   /** Trash only: where the file was before it was trashed, when the trash records it. */
   trashOriginalPath?: string;
+  /** Trash only: when it was trashed, when the trash records it (ISO; $I records are UTC). */
+  trashedAt?: string;
+  /** exFAT: the valid data length when it is below `size` (bytes past it read as zeros). */
+  validSize?: number;
   /** Medium offset of the directory entry (for reports and debugging). */
   entryOffset: number;
 }
