@@ -35,13 +35,13 @@ function drawWelcome(ctx: Ctx, s: State, r: Rect): void {
   const x = r.x + 2;
   const w = r.w - 4;
   g.text(x, y++, 'photorescue', { fg: T.bright, bg, attr: BOLD }, w);
-  g.text(x, y++, 'Get deleted photos and videos back from SD cards and disk images.', { fg: T.dim, bg }, w);
+  g.text(x, y++, 'Deleted photos and videos back from cards and images.', { fg: T.dim, bg }, w);
   y++;
   const steps = [
-    '1. Pick a card or an image on the left and press Enter (or s) to scan.',
+    '1. Pick a card or image on the left, press Enter.',
     '   Nothing is ever written to it.',
-    '2. Watch the Scan tab; the files appear under Found Files (3).',
-    '3. Enter previews a file; Space selects; r recovers the selection.',
+    '2. Found files appear on the left as it scans.',
+    '3. Enter previews, Space selects, r recovers.',
   ];
   for (const line of steps) if (y < r.y + r.h - 3) g.text(x, y++, line, { fg: T.text, bg }, w);
   y++;
@@ -52,7 +52,7 @@ function drawWelcome(ctx: Ctx, s: State, r: Rect): void {
     button(ctx, bx, y, 'Commands', 'workbench.palette', r.x + r.w);
     y += 2;
   }
-  if (y < r.y + r.h) g.text(x, y++, 'Ctrl+P or F1: commands   ?: keys   F9/Alt+B: side bar   q: quit', { fg: T.dim, bg }, w);
+  if (y < r.y + r.h) g.text(x, y++, 'Ctrl+P/F1 commands · ? keys · F9 side bar · q quit', { fg: T.dim, bg }, w);
   if (s.recentImages.length && y + 1 < r.y + r.h) {
     y++;
     g.text(x, y++, 'Recent images', { fg: T.bright, bg, attr: BOLD }, w);
@@ -163,7 +163,7 @@ function drawPreview(ctx: Ctx & { images: ImagePlacement[] }, s: State, r: Rect,
   const top = { x: r.x, y: r.y, w: r.w, h: r.h - (hexRows ? hexRows + 1 : 0) };
   const side = top.w >= 60;
   const imgRect: Rect = side
-    ? { x: top.x + 1, y: top.y, w: Math.floor(top.w * 0.55), h: top.h }
+    ? { x: top.x + 1, y: top.y, w: Math.floor(top.w * 0.45), h: top.h }
     : { x: top.x + 1, y: top.y, w: top.w - 2, h: Math.max(3, Math.floor(top.h / 2)) };
   const factRect: Rect = side
     ? { x: imgRect.x + imgRect.w + 2, y: top.y, w: top.w - imgRect.w - 4, h: top.h }

@@ -35,7 +35,8 @@ export function drawSidebar(ctx: Ctx, s: State, l: Layout): void {
     drawDrives(ctx, s, body);
   } else if (s.activity === 'recovered') {
     let x = r.x + 1;
-    x += button(ctx, x, toolbarY, `by ${s.grouping}`, 'files.grouping', maxX) + 1;
+    x += button(ctx, x, toolbarY, s.grouping, 'files.grouping', maxX) + 1;
+    x += button(ctx, x, toolbarY, '/', 'files.filter', maxX) + 1;
     x += button(ctx, x, toolbarY, 'Recover', 'files.recoverSelected', maxX) + 1;
     button(ctx, x, toolbarY, 'All', 'files.recoverAll', maxX);
     drawTree(ctx, s, body);
@@ -64,7 +65,7 @@ function drawDrives(ctx: Ctx, s: State, body: Rect): void {
     const bg = active ? (s.focus === 'sidebar' ? T.cursorBg : T.inactiveCursorBg) : T.sidebarBg;
     const icon = d.kind === 'drive' ? '▰' : d.kind === 'demo' ? '★' : '▱';
     const size = d.size !== undefined ? formatBytes(d.size) : '';
-    const nameW = body.w - 3 - size.length - 1;
+    const nameW = body.w - 3 - size.length - 2;
     g.fill(body.x, y, body.w, 1, { bg });
     g.text(body.x + 1, y, icon, { fg: d.kind === 'demo' ? T.warn : T.accent, bg });
     g.text(body.x + 3, y, fit(d.label, Math.max(1, nameW)), { fg: active ? T.bright : T.text, bg });
@@ -88,6 +89,19 @@ function wrap(text: string, width: number): string[] {
     out.push(line);
   }
   return out;
+}
+
+/** 47K, 1.2M, 3.4G: sizes that fit a narrow tree. */
+export function shortSize(n: number): string {
+  if (n < 1000) return `${n}B`;
+  const units = ['K', 'M', 'G', 'T'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[i]}`;
 }
 
 const VERDICT_COLOR = { complete: T.ok, partial: T.warn };
@@ -116,11 +130,11 @@ export function drawTree(ctx: Ctx, s: State, body: Rect): void {
     } else {
       const f = s.files[row.index];
       const sel = s.selected.has(f.id);
-      const size = formatBytes(f.size);
+      const size = shortSize(f.size);
       g.text(body.x + 2, y, sel ? '[x]' : '[ ]', { fg: sel ? T.accent : T.dim, bg });
       hit(ctx, body.x + 2, y, 3, 'tree.check', i);
       g.text(body.x + 6, y, '●', { fg: VERDICT_COLOR[f.verdict], bg });
-      const nameW = Math.max(1, body.w - 8 - size.length - 1);
+      const nameW = Math.max(1, body.w - 8 - size.length - 2);
       g.text(body.x + 8, y, fit(displayName(f), nameW), { fg: active ? T.bright : T.text, bg });
       g.text(body.x + body.w - size.length - 1, y, size, { fg: T.dim, bg });
       hit(ctx, body.x + 5, y, body.w - 5, 'tree.click', i);
