@@ -64,7 +64,11 @@ function probe(head: Buffer): ProbeResult | null {
     } else if (m === 0xdd) {
       if (len !== 4) return null;
     } else if (m === 0xfe) {
-      // COM: free text.
+      // COM: text a person or program wrote (random bytes rarely are).
+      for (let i = 0; i < Math.min(8, avail, len - 2); i++) {
+        const c = head[pos + 4 + i];
+        if ((c < 0x20 || c > 0x7e) && c !== 0 && c !== 0x0a && c !== 0x0d && c !== 0x09) return null;
+      }
     } else {
       // SOS before SOF, RSTn, EOI, reserved codes: not a JPEG start.
       return null;

@@ -6,13 +6,20 @@
 // bits), and for sequential AC use a second table also folds in the magnitude bits that
 // follow the code, so most coefficients cost one lookup and one subtraction.
 
+/** Bits looked up at once by the fast tables: small enough to stay in the L1 cache. */
+export const FAST_BITS = 11;
+export const FAST_MASK = (1 << FAST_BITS) - 1;
+
 /** lut entry: (symbol << 8) | codeLength; 0 means "no code starts with these bits". */
 export interface HuffTable {
   readonly lut: Int32Array;
+  /** Like lut but indexed by the next FAST_BITS bits; 0 also for codes longer than that. */
+  readonly fast: Int32Array;
   /**
-   * Sequential AC fast path, built on first use: (advance << 5) | totalBits, where totalBits
-   * is code length + magnitude bits (≤ 16) and advance is run + 1 (16 for ZRL, 0 for EOB).
-   * 0 means "use the slow path" (long code, or a symbol that is illegal for sequential AC).
+   * Sequential AC fast path (FAST_BITS index), built on first use: (advance << 5) | totalBits,
+   * where totalBits is code length + magnitude bits (≤ FAST_BITS) and advance is run + 1
+   * (16 for ZRL, 0 for EOB). 0 means "use the slow path" (long code+magnitude, or a
+   * symbol that is illegal for sequential AC).
    */
   seqAc: Int32Array | null;
   /** Largest magnitude category the fast table was built for. */
@@ -50,7 +57,12 @@ export function buildHuffman(counts: Uint8Array, symbols: Uint8Array): HuffTable
     }
     code <<= 1;
   }
-  const table: HuffTable = { lut, seqAc: null, seqAcMaxCat: 0 };
+  const fast = new Int32Array(1 << FAST_BITS);
+  for (let i = 0; i < fast.length; i++) {
+    const e = lut[i << (16 - FAST_BITS)];
+    if ((e & 31) <= FAST_BITS) fast[i] = e;
+  }
+  const table: HuffTable = { lut, fast, seqAc: null, seqAcMaxCat: 0 };
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(key, table);
   return table;
@@ -63,24 +75,24 @@ export function buildHuffman(counts: Uint8Array, symbols: Uint8Array): HuffTable
  */
 export function seqAcTable(t: HuffTable, maxCat: number): Int32Array {
   if (t.seqAc && t.seqAcMaxCat === maxCat) return t.seqAc;
-  const fast = new Int32Array(LUT_SIZE);
-  const lut = t.lut;
+  const fast = new Int32Array(1 << FAST_BITS);
+  const lut = t.fast;
   let i = 0;
-  while (i < LUT_SIZE) {
+  while (i < fast.length) {
     const e = lut[i];
     if (e === 0) {
       i++;
       continue;
     }
     const len = e & 31;
-    const span = 1 << (16 - len);
+    const span = 1 << (FAST_BITS - len);
     const rs = e >>> 8;
     const r = rs >> 4;
     const s = rs & 15;
     if (s === 0) {
       if (r === 0) fast.fill(len, i, i + span);
       else if (r === 15) fast.fill((16 << 5) | len, i, i + span);
-    } else if (s <= maxCat && len + s <= 16) {
+    } else if (s <= maxCat && len + s <= FAST_BITS) {
       fast.fill(((r + 1) << 5) | (len + s), i, i + span);
     }
     i += span;

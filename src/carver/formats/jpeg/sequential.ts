@@ -7,7 +7,7 @@
 // The inner loop keeps the bit buffer in locals and handles the common refill (two plain
 // bytes) inline; chunk ends and FF bytes go through BitReader.fill().
 import type { BitReader } from './bitreader.ts';
-import { seqAcTable } from './huffman.ts';
+import { FAST_BITS, FAST_MASK, seqAcTable } from './huffman.ts';
 import type { Frame, Scan, Tables } from './headers.ts';
 import { dcLimit, scanBlockCount, type ScanOutcome } from './geometry.ts';
 
@@ -17,6 +17,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
   const maxAc = frame.precision === 8 ? 10 : 14;
   // The blocks of one MCU, in order, with their tables.
   const dcLuts: Int32Array[] = [];
+  const dcFast: Int32Array[] = [];
   const acFast: Int32Array[] = [];
   const acLuts: Int32Array[] = [];
   const predIx: number[] = [];
@@ -30,6 +31,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
     const n = ns === 1 ? 1 : fc.h * fc.v;
     for (let b = 0; b < n; b++) {
       dcLuts.push(dc.lut);
+      dcFast.push(dc.fast);
       acFast.push(seqAcTable(ac, maxAc));
       acLuts.push(ac.lut);
       predIx.push(i);
@@ -65,7 +67,8 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
             buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
           }
         }
-        const e = dcLuts[b][(acc >>> (bits - 16)) & 0xffff];
+        let e = dcFast[b][(acc >>> (bits - FAST_BITS)) & FAST_MASK];
+        if (e === 0) e = dcLuts[b][(acc >>> (bits - 16)) & 0xffff];
         if (e === 0) {
           reason = 'invalid DC Huffman code';
           break outer;
@@ -104,8 +107,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
               buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
             }
           }
-          const peek = (acc >>> (bits - 16)) & 0xffff;
-          const f = fast[peek];
+          const f = fast[(acc >>> (bits - FAST_BITS)) & FAST_MASK];
           if (f !== 0) {
             bits -= f & 31;
             const adv = f >>> 5;
@@ -113,7 +115,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
             k += adv;
             continue;
           }
-          const e2 = acLuts[b][peek];
+          const e2 = acLuts[b][(acc >>> (bits - 16)) & 0xffff];
           if (e2 === 0) {
             reason = 'invalid AC Huffman code';
             break outer;

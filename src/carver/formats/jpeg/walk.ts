@@ -97,6 +97,27 @@ function zeroRunStart(src: ByteReader, from: number, failAt: number): number | n
   return failAt - stop >= SECTOR ? stop : null;
 }
 
+/**
+ * The first 512-byte sector (aligned from the start of the file) in [from, to) that is all
+ * zeros. A whole zero sector inside failing entropy data is almost surely where the real
+ * data stopped: zeros decode as valid blocks with many tables, so the decoder may only
+ * fail well after them.
+ */
+function firstZeroSector(src: ByteReader, from: number, to: number): number | null {
+  let pos = Math.ceil(from / SECTOR) * SECTOR;
+  const zero = Buffer.alloc(SECTOR);
+  while (pos + SECTOR <= to) {
+    const n = Math.min(WINDOW, Math.floor((to - pos) / SECTOR) * SECTOR);
+    const b = src.read(pos, n);
+    for (let i = 0; i + SECTOR <= b.length; i += SECTOR) {
+      if (b[i] === 0 && b[i + SECTOR - 1] === 0 && b.subarray(i, i + SECTOR).equals(zero)) return pos + i;
+    }
+    if (b.length < n) break;
+    pos += n;
+  }
+  return null;
+}
+
 export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
   const limit = Math.min(src.size, opt.maxSize);
   const win = new Window(src);
@@ -111,6 +132,7 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
   let ctx: ScanContext | null = null;
   let confirmed = false;
   let scans = 0;
+  let firstScan = -1;
   const covered = new Set<number>();
   let mpfTiff = -1;
   let mpfPayload: Buffer | null = null;
@@ -138,7 +160,8 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
     if (pos + 2 > limit) return ended(markerAt);
     const m = win.byte(pos + 1);
     if (m === 0xd9) {
-      if (!frame || scans === 0) return bad(markerAt, 'EOI before any image data');
+      // No frame or no scan: a header with nothing behind it is not a photo (a false hit).
+      if (!frame || scans === 0) return { status: 'invalid', length: 0, reason: 'EOI before any image data', apps, mpfImages };
       if (covered.size < frame.components.length) return bad(markerAt, 'EOI before every component was coded');
       const firstEnd = pos + 2;
       return finishMpf(src, opt, limit, firstEnd, mpfTiff, mpfPayload, frame, apps);
@@ -182,6 +205,7 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
       const scan = parseSos(payload, frame);
       if (!scan) return bad(markerAt, 'bad scan header');
       scans++;
+      if (firstScan < 0) firstScan = segEnd;
       for (const c of scan.components) covered.add(c.index);
       if (!ctx) {
         const small = ProgressiveState.blocksOf(frame) <= MAX_MASK_BLOCKS;
@@ -203,6 +227,8 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
         // failure is where the real data stopped (a tail that was never written, or wiped).
         const z = zeroRunStart(src, segEnd, out.failAt);
         if (z !== null) good = Math.min(good, Math.ceil(z / SECTOR) * SECTOR);
+        const zs = firstZeroSector(src, firstScan < 0 ? segEnd : firstScan, out.failAt);
+        if (zs !== null) good = Math.min(good, zs);
         good = Math.max(good, Math.min(segEnd, out.failAt));
         return { status: 'partial', length: good, failAt: out.failAt, reason: out.reason, frame, apps, mpfImages };
       }
