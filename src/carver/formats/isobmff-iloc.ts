@@ -2,7 +2,7 @@
 // file (construction method 0) must lie in the file; items built from 'idat' (method 1) must
 // lie in the idat. Method 2 (from other items) and external data references are not checked.
 import { type Box, children, fourcc, readUIntN } from './isobmff-boxes.ts';
-import type { Range } from './isobmff-samples.ts';
+import type { NalCodec, NalSamples, Range } from './isobmff-samples.ts';
 
 export interface ItemInfo {
   /** True when the meta holds an 'iloc' we could read. */
@@ -11,6 +11,40 @@ export interface ItemInfo {
   /** File-relative ranges of items stored in the file (method 0). */
   extents: Range[];
   broken: string[];
+  /** Coded pictures (hvc1/avc1 items in one extent) whose NAL framing can be checked. */
+  nal: NalSamples[];
+}
+
+/** item_ID → item_type from 'iinf' (infe versions 2 and 3). */
+function itemTypes(buf: Buffer, iinf: Box | undefined): Map<number, string> {
+  const types = new Map<number, string>();
+  if (!iinf || iinf.payload + 6 > iinf.end) return types;
+  const first = iinf.payload + (buf[iinf.payload] === 0 ? 6 : 8);
+  for (const infe of children(buf, first, iinf.end)) {
+    if (infe.type !== 'infe' || infe.payload + 12 > infe.end) continue;
+    const v = buf[infe.payload];
+    if (v === 2) types.set(buf.readUInt16BE(infe.payload + 4), fourcc(buf, infe.payload + 8));
+    else if (v === 3 && infe.payload + 14 <= infe.end) types.set(buf.readUInt32BE(infe.payload + 4), fourcc(buf, infe.payload + 10));
+  }
+  return types;
+}
+
+/** The NAL framing of coded items, from the first hvcC/avcC property (one per image in practice). */
+function itemCodecs(buf: Buffer, iprp: Box | undefined): Map<string, NalCodec> {
+  const out = new Map<string, NalCodec>();
+  const ipco = iprp && children(buf, iprp.payload, iprp.end).find((k) => k.type === 'ipco');
+  if (!ipco) return out;
+  for (const prop of children(buf, ipco.payload, ipco.end)) {
+    const entryType = prop.type === 'hvcC' ? 'hvc1' : prop.type === 'avcC' ? 'avc1' : '';
+    if (!entryType || out.has(entryType)) continue;
+    // lengthSizeMinusOne sits in byte 21 of an HEVC configuration record, byte 4 of an AVC one.
+    const at = prop.payload + (prop.type === 'hvcC' ? 21 : 4);
+    if (at < prop.end) {
+      const lengthSize = (buf[at] & 3) + 1;
+      if (lengthSize !== 3) out.set(entryType, { lengthSize, hevc: entryType === 'hvc1' });
+    }
+  }
+  return out;
 }
 
 /**
@@ -29,7 +63,7 @@ function localDataRefs(buf: Buffer, dinf: Box | undefined): (index: number) => b
 
 /** Read the 'meta' box held in `buf` (whole box, header included). iloc offsets are file-relative. */
 export function parseMeta(buf: Buffer): ItemInfo {
-  const info: ItemInfo = { hasIloc: false, items: 0, extents: [], broken: [] };
+  const info: ItemInfo = { hasIloc: false, items: 0, extents: [], broken: [], nal: [] };
   const top = children(buf, 0, buf.length)[0];
   if (!top || top.payload + 8 > top.end) return info;
   // ISO 'meta' is a full box (4 bytes of version/flags before its children); QuickTime's is not.
@@ -40,6 +74,9 @@ export function parseMeta(buf: Buffer): ItemInfo {
   if (!iloc) return info;
   info.hasIloc = true;
   const local = localDataRefs(buf, kids.find((k) => k.type === 'dinf'));
+  const types = itemTypes(buf, kids.find((k) => k.type === 'iinf'));
+  const codecs = itemCodecs(buf, kids.find((k) => k.type === 'iprp'));
+  const nalByType = new Map<string, NalSamples>();
   const end = iloc.end;
   let p = iloc.payload;
   const fail = (why: string): ItemInfo => {
@@ -71,6 +108,7 @@ export function parseMeta(buf: Buffer): ItemInfo {
   for (let i = 0; i < count; i++) {
     const headLen = idSize + (version >= 1 ? 2 : 0) + 2 + baseSize + 2;
     if (p + headLen > end) return fail('item past its box');
+    const itemId = idSize === 2 ? buf.readUInt16BE(p) : buf.readUInt32BE(p);
     p += idSize;
     let method = 0;
     if (version >= 1) {
@@ -101,7 +139,16 @@ export function parseMeta(buf: Buffer): ItemInfo {
       }
       if (method !== 0) return fail(`construction method ${method}`);
       info.extents.push({ offset: base + off, length: len });
+      const codec = nExt === 1 && len > 0 ? codecs.get(types.get(itemId) ?? '') : undefined;
+      if (codec) {
+        const type = types.get(itemId)!;
+        let set = nalByType.get(type);
+        if (!set) nalByType.set(type, (set = { codec, offsets: [], sizes: [] }));
+        set.offsets.push(base + off);
+        set.sizes.push(len);
+      }
     }
   }
+  info.nal = [...nalByType.values()];
   return info;
 }

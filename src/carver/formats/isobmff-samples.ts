@@ -9,6 +9,44 @@ export interface Range {
   length: number;
 }
 
+/** How a video track's samples are framed: NAL units behind big-endian length fields. */
+export interface NalCodec {
+  lengthSize: number;
+  hevc: boolean;
+}
+
+/** Per-sample positions of one NAL-framed track (flat, to stay small for long videos). */
+export interface NalSamples {
+  codec: NalCodec;
+  offsets: number[];
+  sizes: number[];
+}
+
+const AVC_ENTRIES = new Set(['avc1', 'avc2', 'avc3', 'avc4']);
+const HEVC_ENTRIES = new Set(['hvc1', 'hev1', 'dvh1', 'dvhe']);
+
+/**
+ * The NAL framing of a visual sample entry ('avc1' + avcC, 'hvc1' + hvcC), read from the entry
+ * box held in `buf` between `entry.start` and `entry.end`. Null for anything else.
+ */
+export function nalCodecOfEntry(buf: Buffer, entry: Box): NalCodec | null {
+  const hevc = HEVC_ENTRIES.has(entry.type);
+  if (!hevc && !AVC_ENTRIES.has(entry.type)) return null;
+  // VisualSampleEntry: 6 reserved + 2 data_reference_index + 70 bytes of picture fields.
+  const conf = children(buf, entry.payload + 78, entry.end).find((b) => b.type === (hevc ? 'hvcC' : 'avcC'));
+  const at = conf ? conf.payload + (hevc ? 21 : 4) : -1;
+  if (!conf || at >= conf.end) return null;
+  const lengthSize = (buf[at] & 3) + 1;
+  return lengthSize === 3 ? null : { lengthSize, hevc };
+}
+
+function nalCodec(buf: Buffer, stbl: Box): NalCodec | null {
+  const stsd = child(buf, stbl, 'stsd');
+  if (!stsd || stsd.payload + 8 > stsd.end) return null;
+  const entry = children(buf, stsd.payload + 8, stsd.end)[0];
+  return entry ? nalCodecOfEntry(buf, entry) : null;
+}
+
 /** Most samples we accept per fragment run before calling the run junk. */
 const MAX_RUN_SAMPLES = 1_000_000;
 
@@ -27,6 +65,10 @@ export interface MovieInfo {
   chunks: Range[];
   /** True when the moov has a compressed header ('cmov') we do not read. */
   compressed: boolean;
+  /** Video samples whose NAL framing can be checked, per track. */
+  nal: NalSamples[];
+  /** NAL framing per track_ID, for samples that come in movie fragments. */
+  trackCodec: Map<number, NalCodec>;
 }
 
 /** Bytes per chunk for a track whose stsz says "every sample is 1 byte" (QuickTime sound). */
@@ -84,6 +126,11 @@ function trackChunks(buf: Buffer, trak: Box, info: MovieInfo): void {
   const hdlr = child(buf, mdia, 'hdlr');
   const handler = hdlr && hdlr.payload + 12 <= hdlr.end ? fourcc(buf, hdlr.payload + 8) : '';
   info.tracks++;
+  const codec = nalCodec(buf, stbl);
+  const tkhd = child(buf, trak, 'tkhd');
+  if (codec && tkhd && tkhd.payload + 24 <= tkhd.end) info.trackCodec.set(buf.readUInt32BE(tkhd.payload + (buf[tkhd.payload] === 1 ? 20 : 12)), codec);
+  const nal: NalSamples | null = codec ? { codec, offsets: [], sizes: [] } : null;
+  if (nal) info.nal.push(nal);
 
   // Chunk offsets.
   const offsets: number[] = [];
@@ -146,7 +193,13 @@ function trackChunks(buf: Buffer, trak: Box, info: MovieInfo): void {
     let bytes = 0;
     if (constSize === 0) {
       const last = Math.min(nSamples, sample + perChunk);
-      for (let s = sample; s < last; s++) bytes += sizes[s];
+      for (let s = sample; s < last; s++) {
+        if (nal) {
+          nal.offsets.push(offsets[c] + bytes);
+          nal.sizes.push(sizes[s]);
+        }
+        bytes += sizes[s];
+      }
     } else if (perByte) {
       bytes = Math.ceil((perChunk * perByte.num) / perByte.den);
     } else {
@@ -159,7 +212,9 @@ function trackChunks(buf: Buffer, trak: Box, info: MovieInfo): void {
 
 /** Read a 'moov' payload held in `buf` (the whole box, header included). */
 export function parseMoov(buf: Buffer): MovieInfo {
-  const info: MovieInfo = { tracks: 0, externalTracks: 0, broken: [], fragmented: false, trexSize: new Map(), chunks: [], compressed: false };
+  const info: MovieInfo = {
+    tracks: 0, externalTracks: 0, broken: [], fragmented: false, trexSize: new Map(), chunks: [], compressed: false, nal: [], trackCodec: new Map(),
+  };
   const top = children(buf, 0, buf.length)[0];
   if (!top) return info;
   for (const b of children(buf, top.payload, top.end)) {
@@ -180,7 +235,15 @@ export function parseMoov(buf: Buffer): MovieInfo {
  * The data ranges of one 'moof' held in `buf`, which sits at `moofOffset` in the file.
  * Pushes a reason to `broken` when the boxes contradict themselves.
  */
-export function parseMoof(buf: Buffer, moofOffset: number, trexSize: Map<number, number>, out: Range[], broken: string[]): void {
+export function parseMoof(
+  buf: Buffer,
+  moofOffset: number,
+  movie: Pick<MovieInfo, 'trexSize' | 'trackCodec'>,
+  out: Range[],
+  broken: string[],
+  nalOut: NalSamples[],
+): void {
+  const trexSize = movie.trexSize;
   const top = children(buf, 0, buf.length)[0];
   if (!top) return void broken.push('unreadable moof');
   let prevTrafEnd = moofOffset;
@@ -225,11 +288,17 @@ export function parseMoof(buf: Buffer, moofOffset: number, trexSize: Map<number,
       const perSample = ((tf & 0x100) ? 4 : 0) + ((tf & 0x200) ? 4 : 0) + ((tf & 0x400) ? 4 : 0) + ((tf & 0x800) ? 4 : 0);
       if (count > MAX_RUN_SAMPLES || (perSample > 0 && q + count * perSample > trun.end)) return void broken.push('trun sample count past its box');
       let bytes = 0;
-      if (tf & 0x200) {
-        const sizeAt = (tf & 0x100) ? 4 : 0;
-        for (let i = 0; i < count; i++) bytes += buf.readUInt32BE(q + i * perSample + sizeAt);
-      } else {
-        bytes = count * defaultSize;
+      const codec = movie.trackCodec.get(trackId);
+      const nal: NalSamples | null = codec ? { codec, offsets: [], sizes: [] } : null;
+      if (nal) nalOut.push(nal);
+      const sizeAt = (tf & 0x100) ? 4 : 0;
+      for (let i = 0; i < count; i++) {
+        const size = tf & 0x200 ? buf.readUInt32BE(q + i * perSample + sizeAt) : defaultSize;
+        if (nal) {
+          nal.offsets.push(cursor + bytes);
+          nal.sizes.push(size);
+        }
+        bytes += size;
       }
       if (cursor < 0) return void broken.push('trun data before the file');
       if (count > 0) out.push({ offset: cursor, length: bytes });

@@ -6,7 +6,8 @@ import type { Measurement, ProbeResult } from '../format.ts';
 import { readTopHeader } from './isobmff-boxes.ts';
 import { readU64BE } from '../../core/bounds.ts';
 import { parseMeta } from './isobmff-iloc.ts';
-import { type Range, mergeRanges, parseMoof, parseMoov } from './isobmff-samples.ts';
+import { type NalSamples, type Range, mergeRanges, parseMoof, parseMoov } from './isobmff-samples.ts';
+import { type SampleCheck, checkSamples } from './isobmff-nal.ts';
 
 export type { Range } from './isobmff-samples.ts';
 export { classifyFtyp, parseFtyp } from './isobmff-brands.ts';
@@ -95,6 +96,8 @@ interface Index {
   end: number;
   /** Where a segment index ('sidx') says the fragments end; 0 when there is none. */
   declaredEnd: number;
+  /** Video samples whose NAL framing can be checked. */
+  nal: NalSamples[];
 }
 
 /** Where the material a 'sidx' indexes ends: its end + first_offset + the referenced sizes. */
@@ -120,9 +123,9 @@ function sidxSpanEnd(buf: Buffer, sidxOffset: number): number {
 }
 
 function readIndex(file: ByteReader, boxes: readonly TopBox[]): Index {
-  const idx: Index = { present: false, fragmented: false, moofs: 0, unchecked: false, ranges: [], broken: [], end: 0, declaredEnd: 0 };
+  const idx: Index = { present: false, fragmented: false, moofs: 0, unchecked: false, ranges: [], broken: [], end: 0, declaredEnd: 0, nal: [] };
   const raw: Range[] = [];
-  let trexSize = new Map<number, number>();
+  let movie: Parameters<typeof parseMoof>[2] = { trexSize: new Map(), trackCodec: new Map() };
   let moofBytes = 0;
   for (const b of boxes) {
     if (b.cut || b.toEnd) continue;
@@ -137,7 +140,8 @@ function readIndex(file: ByteReader, boxes: readonly TopBox[]): Index {
         idx.present = true;
         idx.end = Math.max(idx.end, b.offset + b.size);
         idx.fragmented = m.fragmented;
-        trexSize = m.trexSize;
+        movie = m;
+        idx.nal.push(...m.nal);
         idx.broken.push(...m.broken);
         raw.push(...m.chunks);
         if (m.compressed || (m.tracks === 0 && !m.fragmented) || m.tracks === m.externalTracks) idx.unchecked = true;
@@ -148,6 +152,7 @@ function readIndex(file: ByteReader, boxes: readonly TopBox[]): Index {
         idx.end = Math.max(idx.end, b.offset + b.size);
         idx.broken.push(...m.broken);
         raw.push(...m.extents);
+        idx.nal.push(...m.nal);
         // Items all in idat or elsewhere: nothing to check, so the file's mdat boxes all count.
         if (m.extents.length === 0) idx.unchecked = true;
       }
@@ -162,7 +167,7 @@ function readIndex(file: ByteReader, boxes: readonly TopBox[]): Index {
       }
       idx.moofs++;
       idx.end = Math.max(idx.end, b.offset + b.size);
-      parseMoof(file.read(b.offset, b.size), b.offset, trexSize, raw, idx.broken);
+      parseMoof(file.read(b.offset, b.size), b.offset, movie, raw, idx.broken, idx.nal);
     }
   }
   idx.ranges = mergeRanges(raw);
@@ -180,7 +185,7 @@ interface Analysis {
   measurement: Measurement;
 }
 
-function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number): Analysis {
+function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number, checkPictures = true): Analysis {
   const w = walk(file, maxSize);
   const index = readIndex(file, w.boxes);
   const done = (measurement: Measurement): Analysis => ({ walk: w, index, measurement });
@@ -236,7 +241,11 @@ function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number): 
   // The file ends at a box boundary: the end of the box holding the last required byte.
   for (const b of boxes) if (b.offset < required && b.offset + b.size > required && !b.toEnd) required = b.offset + b.size;
   if (needCut || (cut && cut.offset < required)) {
-    return done({ status: 'partial', length: file.size, expectedLength: Math.max(cutEnd, maxRangeEnd, required), reason: 'file cut inside its media data' });
+    // What the reader does hold may already have stopped being this file.
+    const check = checkPictures ? checkSamples(file, index.nal) : null;
+    const expectedLength = Math.max(cutEnd, maxRangeEnd, required);
+    if (check && check.bad >= 0) return done({ status: 'partial', length: check.lastGood, expectedLength, reason: pictureReason(check) });
+    return done({ status: 'partial', length: file.size, expectedLength, reason: 'file cut inside its media data' });
   }
   const toEnd = boxes.find((b) => b.toEnd);
   if (toEnd && toEnd.offset < required && toEnd.type !== 'mdat') {
@@ -252,7 +261,21 @@ function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number): 
     if (!TRAILERS.has(b.type) || b.toEnd) break;
     end = b.offset + b.size;
   }
+  // The structure is whole; now check the video samples really are video (see isobmff-nal.ts).
+  const check = checkPictures ? checkSamples(file, index.nal) : null;
+  if (check && check.bad >= 0) {
+    return done({
+      status: 'partial',
+      length: check.lastGood,
+      expectedLength: end,
+      reason: pictureReason(check),
+    });
+  }
   return done({ status: 'complete', length: end });
+}
+
+function pictureReason(check: SampleCheck): string {
+  return `coded picture at ${check.bad} is not H.264/HEVC data: the file is fragmented or overwritten after ${check.lastGood}`;
 }
 
 function maxOf(ranges: readonly Range[]): number {
@@ -277,8 +300,22 @@ export function measureIsobmff(file: ByteReader, probe: ProbeResult, maxSize: nu
  */
 export function chunkMap(file: ByteReader, maxSize = 64 * GiB): Range[] | null {
   try {
-    const a = analyse(file, null, maxSize);
+    const a = analyse(file, null, maxSize, false);
     return a.index.present ? a.index.ranges : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Check the H.264/HEVC framing of every coded picture the index lists (video samples, HEIC
+ * tiles), in file order. For the fragment assembler: `bad` is where the file stops being
+ * itself. Null when no index could be read.
+ */
+export function sampleCheck(file: ByteReader, maxSize = 64 * GiB): SampleCheck | null {
+  try {
+    const a = analyse(file, null, maxSize, false);
+    return a.index.present ? checkSamples(file, a.index.nal) : null;
   } catch {
     return null;
   }

@@ -99,6 +99,22 @@ function suite(files: readonly MediaFile[]): void {
       );
     });
 
+    it(`${f.name}: 64 KiB of other data where its media data starts is caught`, () => {
+      const file = bytes();
+      const mdat = rawBoxes(file).filter((b) => b.type === 'mdat').sort((a, b) => b.end - b.start - (a.end - a.start))[0];
+      const at = mdat.start + mdat.header;
+      const len = Math.min(65536, mdat.end - at);
+      for (const [what, fill] of [['noise', noise(len, 77 + i)], ['zeros', Buffer.alloc(len)], ['jpeg', JPEG.subarray(4096, 4096 + len)]] as const) {
+        const copy = Buffer.from(file);
+        fill.copy(copy, at);
+        const m = measure(Buffer.concat([copy, noise(4096, 8)]));
+        expect({ what, status: m.status }).toEqual({ what, status: 'partial' });
+        // What is kept is the original's own bytes.
+        expect(m.length).toBeLessThanOrEqual(at + len);
+        expect(sha256(copy.subarray(0, m.length))).toBe(sha256(file.subarray(0, m.length)));
+      }
+    });
+
     if (findAll(readFileSync(f.path), 'moof').length === 0 && findAll(readFileSync(f.path), 'trak').length > 0) {
       it(`${f.name}: chunk offsets moved outside the media data are caught`, () => {
         const file = bytes();
@@ -127,6 +143,25 @@ describe('ISO-BMFF on committed fixtures (fragmented MP4, PCM MOV)', () => {
 
 describe.runIf(synthReady())('ISO-BMFF on the synthetic corpus (corpus-out/synth)', () => {
   suite(listMedia(SYNTH));
+});
+
+describe('a file whose clusters stop being its own (index first, then media data)', () => {
+  // On a card, a deleted file's next cluster may hold another file: the structure still looks
+  // whole (the index is at the front), so only the coded pictures can tell.
+  for (const name of ['apple_coremedia_moov_first.mp4', 'iphone8.heic', 'iphone13promax_b.heic', 'nokiatech_collection.heic']) {
+    it(`${name}: measured over a break at 1/2 of the file, it is partial and keeps only its own bytes`, () => {
+      const file = readFileSync(join(CORPUS_MEDIA, name));
+      const at = Math.floor(file.length / 2 / 4096) * 4096;
+      for (const [what, tail] of [['jpeg', JPEG], ['noise', noise(file.length, 3)], ['itself', file]] as const) {
+        const card = Buffer.concat([file.subarray(0, at), tail, noise(65536, 4)]);
+        const m = measure(card);
+        expect({ what, status: m.status, expectedLength: m.expectedLength }).toEqual({ what, status: 'partial', expectedLength: file.length });
+        expect(m.length).toBeLessThanOrEqual(at);
+        expect(m.length).toBeGreaterThan(at - 256 * 1024);
+        expect(sha256(card.subarray(0, m.length))).toBe(sha256(file.subarray(0, m.length)));
+      }
+    });
+  }
 });
 
 describe('ISO-BMFF on junk', () => {

@@ -1,0 +1,91 @@
+// A cheap look inside the media data: H.264/HEVC samples are NAL units behind length fields,
+// and those lengths must add up to exactly the sample size the index gives. Bytes from another
+// file (a card fragment boundary, an overwritten cluster) almost never do, so this finds where
+// a carved video or HEIC stops being itself without decoding a single picture.
+import type { ByteReader } from '../../core/types.ts';
+import type { NalCodec, NalSamples } from './isobmff-samples.ts';
+
+/** Reads in small aligned blocks and keeps the last few: sample starts are close together. */
+function blockReader(file: ByteReader): (pos: number, len: number) => Buffer {
+  const BLOCK = 4096;
+  const cache = new Map<number, Buffer>();
+  const block = (n: number): Buffer => {
+    let b = cache.get(n);
+    if (!b) {
+      b = file.read(n * BLOCK, BLOCK);
+      if (cache.size >= 8) cache.delete(cache.keys().next().value as number);
+      cache.set(n, b);
+    }
+    return b;
+  };
+  return (pos, len) => {
+    const first = Math.floor(pos / BLOCK);
+    const last = Math.floor((pos + len - 1) / BLOCK);
+    if (first === last) return block(first).subarray(pos - first * BLOCK, pos - first * BLOCK + len);
+    const parts: Buffer[] = [];
+    for (let n = first; n <= last; n++) parts.push(block(n));
+    const all = Buffer.concat(parts);
+    return all.subarray(pos - first * BLOCK, pos - first * BLOCK + len);
+  };
+}
+
+/** Most NAL units we follow inside one sample (slices, SEI, parameter sets). */
+const MAX_NALS_PER_SAMPLE = 1024;
+
+/** Do the NAL units of the sample at [offset, offset+size) tile it exactly? */
+export function sampleIsNalFramed(read: (pos: number, len: number) => Buffer, offset: number, size: number, codec: NalCodec): boolean {
+  const L = codec.lengthSize;
+  const header = codec.hevc ? 2 : 1;
+  let p = offset;
+  const end = offset + size;
+  for (let n = 0; p < end; n++) {
+    if (n >= MAX_NALS_PER_SAMPLE || p + L + header > end) return false;
+    const h = read(p, L + header);
+    if (h.length < L + header) return false;
+    const len = L === 4 ? h.readUInt32BE(0) : L === 2 ? h.readUInt16BE(0) : h[0];
+    if (len < header || p + L + len > end) return false;
+    const b0 = h[L];
+    if (b0 & 0x80) return false; // forbidden_zero_bit
+    if (codec.hevc) {
+      if (((b0 >> 1) & 0x3f) > 47) return false; // unspecified NAL types
+      if ((h[L + 1] & 7) === 0) return false; // temporal_id_plus1 is never 0
+    } else {
+      const type = b0 & 0x1f;
+      if (type === 0 || type > 23) return false; // unspecified NAL types
+    }
+    p += L + len;
+  }
+  return true;
+}
+
+export interface SampleCheck {
+  /** File offset of the first sample (in file order) whose framing is wrong; -1 when all pass. */
+  bad: number;
+  /**
+   * Where the last sample that passed before it starts (0 when none did). Bytes before this
+   * are the file's own; the break lies between here and `bad` (a sample's inside is not checked).
+   */
+  lastGood: number;
+  checked: number;
+}
+
+/** Check the NAL framing of every sample in file order. `maxSamples` bounds the work. */
+export function checkSamples(file: ByteReader, tracks: readonly NalSamples[], maxSamples = 2_000_000): SampleCheck {
+  const order: { offset: number; size: number; codec: NalCodec }[] = [];
+  for (const t of tracks) {
+    for (let i = 0; i < t.offsets.length && order.length < maxSamples; i++) {
+      if (t.sizes[i] > 0) order.push({ offset: t.offsets[i], size: t.sizes[i], codec: t.codec });
+    }
+  }
+  order.sort((a, b) => a.offset - b.offset);
+  const read = blockReader(file);
+  let lastGood = 0;
+  let checked = 0;
+  for (const s of order) {
+    if (s.offset + s.size > file.size) break; // past what the reader holds: no evidence either way
+    if (!sampleIsNalFramed(read, s.offset, s.size, s.codec)) return { bad: s.offset, lastGood, checked };
+    lastGood = s.offset;
+    checked++;
+  }
+  return { bad: -1, lastGood, checked };
+}
