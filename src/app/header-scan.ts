@@ -2,10 +2,13 @@
 // so the carver can process candidates front to back (and skip headers inside files it found).
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import type { Extent, FormatId, UnreadableRange } from '../core/types.ts';
+import type { Extent, FormatId } from '../core/types.ts';
 import type { ScanTask, ScanTaskResult } from './scan-worker.ts';
 
 export const CHUNK = 32 * 1024 * 1024;
+
+// From the sources the worker is scan-worker.ts; from the dist/ bundle it is scan-worker.js.
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js', import.meta.url).href;
 
 export interface HeaderScanOptions {
   path: string;
@@ -34,39 +37,45 @@ export function chunkTasks(o: HeaderScanOptions): ScanTask[] {
 }
 
 /**
- * Run the scan; yields each chunk's result in medium order. Keeps at most a few chunks in
- * flight per worker so memory stays flat whatever the size of the card.
+ * Start the scan at once (workers begin reading while the caller does other work, such as the
+ * filesystem stage) and hand back its results in medium order. At most a few chunks are in
+ * flight per worker, so memory stays flat whatever the size of the card.
  */
-export async function* headerScan(o: HeaderScanOptions): AsyncGenerator<ScanTaskResult & { unreadable: UnreadableRange[] }> {
+export function startHeaderScan(o: HeaderScanOptions): AsyncIterable<ScanTaskResult> & { close(): Promise<void> } {
   const tasks = chunkTasks(o);
-  if (tasks.length === 0) return;
   const threads = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), tasks.length));
-  const pool = new Piscina({
-    filename: new URL('./scan-worker.ts', import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
-    idleTimeout: 1000,
-  });
+  const pool = tasks.length === 0 ? null : new Piscina({ filename: WORKER, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   const inflight: Promise<ScanTaskResult>[] = [];
-  const window = threads * 2;
+  const window = threads * 4;
   let next = 0;
   const launch = () => {
-    while (next < tasks.length && inflight.length < window) {
+    while (pool && next < tasks.length && inflight.length < window) {
       const p = pool.run(tasks[next++], { signal: o.signal });
       p.catch(() => undefined); // observed when awaited below
       inflight.push(p);
     }
   };
-  try {
-    launch();
-    while (inflight.length > 0) {
-      if (o.signal?.aborted) return;
-      const r = await inflight.shift()!;
-      yield r;
-      if (o.waitIfPaused) await o.waitIfPaused();
-      launch();
-    }
-  } finally {
-    await pool.destroy();
-  }
+  launch();
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await pool?.destroy();
+  };
+  return {
+    close,
+    async *[Symbol.asyncIterator]() {
+      try {
+        while (inflight.length > 0) {
+          if (o.signal?.aborted) return;
+          const r = await inflight.shift()!;
+          yield r;
+          if (o.waitIfPaused) await o.waitIfPaused();
+          launch();
+        }
+      } finally {
+        await close();
+      }
+    },
+  };
 }

@@ -13,7 +13,7 @@ import type { EventSink, RecoverOptions, RunControl, RunSummary, ScanOptions, Sc
 import { freeExtentsFrom, undeleteVolume } from './undelete.ts';
 import { Claims, carveAt, remeasure, skipForeignBlocks } from './carve.ts';
 import type { CarveContext } from './carve.ts';
-import { headerScan } from './header-scan.ts';
+import { startHeaderScan } from './header-scan.ts';
 import { RunState, writeReport } from './state.ts';
 import type { Checkpoint } from './state.ts';
 import { Writer } from './writer.ts';
@@ -77,6 +77,15 @@ function volumeBlockAt(volumes: readonly Volume[], offset: number): number {
 
 /** The shared core of scan and recover. */
 async function find(src: Source, opts: ScanOptions, emit: EventSink, control: RunControl | undefined, hooks: FindHooks): Promise<{ status: 'done' | 'cancelled'; problems: Problem[] }> {
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    return await findInner(src, opts, emit, control, hooks, opened);
+  } finally {
+    for (const o of opened) await o.close();
+  }
+}
+
+async function findInner(src: Source, opts: ScanOptions, emit: EventSink, control: RunControl | undefined, hooks: FindHooks, opened: { close(): Promise<void> }[]): Promise<{ status: 'done' | 'cancelled'; problems: Problem[] }> {
   const types = opts.types && opts.types.length ? opts.types : [...ALL_FORMATS];
   const includeLive = !!opts.includeLive;
   const problems: Problem[] = [];
@@ -104,6 +113,23 @@ async function find(src: Source, opts: ScanOptions, emit: EventSink, control: Ru
   }
   const volumes = only ? allVolumes.filter((v) => v.partition.index === only!.index) : allVolumes;
 
+  // The header scan of the space no live file holds starts now: its workers read the medium
+  // while this thread does the filesystem stage.
+  const step = opts.deep ? 1 : 512;
+  let ranges = carveRanges(src.size, volumes, includeLive, only);
+  const key = JSON.stringify({ types, step, includeLive, partition: opts.partition ?? null });
+  const ck = hooks.checkpoint?.load();
+  let candidates: number[] = [];
+  let scannedUpTo = 0;
+  if (ck && ck.key === key && ck.source.size === src.size) {
+    candidates = ck.candidates;
+    scannedUpTo = ck.scannedUpTo;
+    ranges = clipRanges(ranges, scannedUpTo);
+  }
+  const t0 = Date.now();
+  const headers = startHeaderScan({ path: src.path, ranges, step, types, workers: opts.workers, signal: control?.signal, waitIfPaused: control?.waitIfPaused });
+  opened.push(headers);
+
   // 2. Filesystem undelete: names, folders, dates.
   const claims = new Claims();
   emit({ type: 'stage.start', stage: 'filesystem', at: Date.now() });
@@ -127,17 +153,6 @@ async function find(src: Source, opts: ScanOptions, emit: EventSink, control: Ru
 
   // 3. Carving over the rest.
   emit({ type: 'stage.start', stage: 'scan', at: Date.now() });
-  const step = opts.deep ? 1 : 512;
-  let ranges = carveRanges(src.size, volumes, includeLive, only);
-  const key = JSON.stringify({ types, step, includeLive, partition: opts.partition ?? null });
-  const ck = hooks.checkpoint?.load();
-  let candidates: number[] = [];
-  let scannedUpTo = 0;
-  if (ck && ck.key === key && ck.source.size === src.size) {
-    candidates = ck.candidates;
-    scannedUpTo = ck.scannedUpTo;
-    ranges = clipRanges(ranges, scannedUpTo);
-  }
   const ctx = { medium: src, types, claims };
   const carved: FoundFile[] = [];
   const partials: FoundFile[] = [];
@@ -152,12 +167,11 @@ async function find(src: Source, opts: ScanOptions, emit: EventSink, control: Ru
   // Candidates from a checkpoint are judged again (cheap); written files are skipped by the writer.
   for (const off of candidates) await carveOne(off);
 
-  const t0 = Date.now();
   let lastProgress = 0;
   let lastCheckpoint = Date.now();
   const total = src.size;
   try {
-    for await (const chunk of headerScan({ path: src.path, ranges, step, types, workers: opts.workers, signal: control?.signal, waitIfPaused: control?.waitIfPaused })) {
+    for await (const chunk of headers) {
       for (const u of chunk.unreadable) {
         emit({ type: 'unreadable', range: u });
       }

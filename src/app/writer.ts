@@ -14,9 +14,17 @@ export class Writer {
   private medium: ByteReader;
   readonly paths = new PathAllocator();
 
+  private tmpDir: string;
+  private seq = 0;
+
   constructor(out: string, medium: ByteReader) {
     this.out = out;
     this.medium = medium;
+    // Half-written files live in OUT/.photorescue/tmp (same filesystem, so the rename is atomic)
+    // and never under recovered/: a killed run leaves nothing there that looks whole.
+    this.tmpDir = path.join(out, '.photorescue', 'tmp');
+    fs.rmSync(this.tmpDir, { recursive: true, force: true });
+    fs.mkdirSync(this.tmpDir, { recursive: true });
   }
 
   /** Write one file; returns its report record. Never leaves a half file under its final name. */
@@ -26,7 +34,7 @@ export class Writer {
     // Belt and braces: a sanitised path can never leave OUT.
     if (!final.startsWith(path.resolve(this.out) + path.sep)) throw new Error(`refusing path outside OUT: ${rel}`);
     fs.mkdirSync(path.dirname(final), { recursive: true });
-    const tmp = `${final}.photorescue-part`;
+    const tmp = path.join(this.tmpDir, `${process.pid}-${this.seq++}.part`);
     const hash = crypto.createHash('sha256');
     let head: Buffer | null = null;
     let fd = -1;

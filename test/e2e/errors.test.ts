@@ -55,7 +55,7 @@ describe('errors', () => {
       const wanted = new Set(truth.files.map((f) => f.sha256));
       const kept = listFiles(path.join(out, 'recovered'));
       for (const p of kept) expect(wanted.has(sha256File(path.join(out, 'recovered', p)))).toBe(true);
-      expect(listFiles(out).filter((p) => p.endsWith('.photorescue-part'))).toEqual([]);
+      expect(listFiles(out).filter((p) => p.endsWith('.part'))).toEqual([]);
       // Space freed: the same command finishes the job without writing the kept files again.
       const inodes = kept.map((p) => fs.statSync(path.join(out, 'recovered', p)).ino);
       execFileSync('mount', ['-o', 'remount,size=8m', mnt]);

@@ -55,7 +55,7 @@ describe('resume', () => {
     for (const s of wanted) expect(all).toContain(s);
     // Files from the first run were kept, not written again.
     for (const [p, ino] of inodes) expect(fs.statSync(path.join(out, 'recovered', p)).ino).toBe(ino);
-    expect(listFiles(out).filter((p) => p.endsWith('.photorescue-part'))).toEqual([]);
+    expect(listFiles(out).filter((p) => p.endsWith('.part'))).toEqual([]);
     expect(sha256File(DEMO)).toBe(before);
   });
 
