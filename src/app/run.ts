@@ -242,7 +242,7 @@ function openChecked(sourcePath: string, emit: EventSink): Source {
 }
 
 /** Collects the unreadable ranges reported by every reader (workers and this thread), merged. */
-function unreadableCollector(emit: EventSink): { emit: EventSink; ranges(): UnreadableRange[] } {
+function unreadableCollector(emit: EventSink): { emit: EventSink; ranges(): UnreadableRange[]; damaged(extents: readonly Extent[]): Extent | null } {
   const all: UnreadableRange[] = [];
   return {
     emit: (e) => {
@@ -258,6 +258,10 @@ function unreadableCollector(emit: EventSink): { emit: EventSink; ranges(): Unre
         else out.push({ ...r });
       }
       return out;
+    },
+    damaged: (extents) => {
+      for (const e of extents) for (const r of all) if (r.offset < e.offset + e.length && e.offset < r.offset + r.length) return r;
+      return null;
     },
   };
 }
@@ -302,6 +306,7 @@ export async function recover(opts: RecoverOptions, sink: EventSink, control?: R
     state.open();
     const done = state.written(out);
     const writer = new Writer(out, src);
+    writer.damaged = bad.damaged;
     for (const r of done.values()) writer.paths.reserve(r.path);
     const recovered: RecoveredFile[] = [...done.values()];
     emit({ type: 'run.start', source: src.path, size: src.size, out, resumed: done.size > 0 || state.loadCheckpoint() !== null, at: started });
@@ -336,8 +341,10 @@ export async function recover(opts: RecoverOptions, sink: EventSink, control?: R
 }
 
 /** Write chosen found files from a source into an output folder, as `recover` would. */
-export async function writeFound(source: string, files: FoundFile[], out: string, emit: EventSink, control?: RunControl): Promise<RecoveredFile[]> {
+export async function writeFound(source: string, files: FoundFile[], out: string, sink: EventSink, control?: RunControl): Promise<RecoveredFile[]> {
   const dir = path.resolve(out);
+  const bad = unreadableCollector(sink);
+  const emit = bad.emit;
   const src = openChecked(source, emit);
   const state = new RunState(dir);
   try {
@@ -345,6 +352,7 @@ export async function writeFound(source: string, files: FoundFile[], out: string
     state.open();
     const done = state.written(dir);
     const writer = new Writer(dir, src);
+    writer.damaged = bad.damaged;
     for (const r of done.values()) writer.paths.reserve(r.path);
     const written: RecoveredFile[] = [];
     for (const f of files) {
@@ -364,7 +372,7 @@ export async function writeFound(source: string, files: FoundFile[], out: string
       startedAt: new Date().toISOString(),
       finishedAt: new Date().toISOString(),
       status: control?.signal.aborted ? 'cancelled' : 'done',
-      unreadable: [...src.unreadable],
+      unreadable: bad.ranges(),
       problems: [],
       files: [...done.values()],
     });

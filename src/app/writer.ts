@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
-import type { ByteReader, FoundFile, RecoveredFile } from '../core/types.ts';
+import type { ByteReader, Extent, FoundFile, RecoveredFile } from '../core/types.ts';
 import { UserError } from '../core/errors.ts';
 import { PathAllocator, plannedPath } from './names.ts';
 
@@ -15,6 +15,8 @@ export class Writer {
   readonly paths = new PathAllocator();
 
   private tmpDir: string;
+  /** Tells whether any of these extents met an unreadable range (set by the run). */
+  damaged?: (extents: readonly Extent[]) => Extent | null;
   private seq = 0;
 
   constructor(out: string, medium: ByteReader) {
@@ -28,12 +30,8 @@ export class Writer {
   }
 
   /** Write one file; returns its report record. Never leaves a half file under its final name. */
-  async write(f: FoundFile): Promise<RecoveredFile> {
-    const rel = this.paths.allocate(plannedPath(f));
-    const final = path.join(this.out, rel);
-    // Belt and braces: a sanitised path can never leave OUT.
-    if (!final.startsWith(path.resolve(this.out) + path.sep)) throw new Error(`refusing path outside OUT: ${rel}`);
-    fs.mkdirSync(path.dirname(final), { recursive: true });
+  async write(found: FoundFile): Promise<RecoveredFile> {
+    let f = found;
     const tmp = path.join(this.tmpDir, `${process.pid}-${this.seq++}.part`);
     const hash = crypto.createHash('sha256');
     let head: Buffer | null = null;
@@ -55,6 +53,15 @@ export class Writer {
       }
       fs.closeSync(fd);
       fd = -1;
+      // Bytes that could not be read were zero-filled: such a file is not whole, whatever its
+      // structure says.
+      const bad = this.damaged?.(f.extents);
+      if (bad && f.verdict === 'complete') f = { ...f, verdict: 'partial', reason: `unreadable sectors at ${bad.offset}+${bad.length}` };
+      const rel = this.paths.allocate(plannedPath(f));
+      const final = path.join(this.out, rel);
+      // Belt and braces: a sanitised path can never leave OUT.
+      if (!final.startsWith(path.resolve(this.out) + path.sep)) throw new Error(`refusing path outside OUT: ${rel}`);
+      fs.mkdirSync(path.dirname(final), { recursive: true });
       const mtime = f.original?.modified ? new Date(f.original.modified) : null;
       if (mtime && !Number.isNaN(mtime.getTime())) fs.utimesSync(tmp, mtime, mtime);
       fs.renameSync(tmp, final);
