@@ -145,3 +145,19 @@ describe('Windows-style deletes on FAT32 (high word of the first cluster zeroed)
     expect(kids.map((k) => k.name.slice(1)).sort()).toEqual(['MG_0201.JPG', 'VI_0202.MP4']);
   });
 });
+
+describe('trash records on the FAT16 card', () => {
+  const img = openImage(join(DIR, 'fs-fat16.img'));
+  const es = openVolumes(img).volumes[0].entries();
+  afterAll(() => img.close());
+  it('give the deletion time from $I (UTC) and .trashinfo (local)', () => {
+    expect(es.find((e) => e.name === 'Beach day.JPG')!.trashedAt).toBe('2024-01-17T21:20:00.000Z');
+    expect(es.find((e) => e.name === 'photo one.jpg')!.trashedAt).toBe('2024-02-01T10:00:00');
+  });
+  it('name a deleted $R file from its deleted $I record, and restore the $ of the record', () => {
+    const lost = es.find((e) => e.name === 'Lost.JPG')!;
+    expect(lost.state).toBe('deleted');
+    expect(lost.nameInferred).toBe(false);
+    expect(es.some((e) => e.name === '$IZZ9911.JPG' && e.nameInferred)).toBe(true);
+  });
+});

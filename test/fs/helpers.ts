@@ -1,6 +1,6 @@
 // Test helpers: a read-only image reader and the image's sha256 (checked unchanged afterwards).
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ByteReader } from '../../src/core/types.ts';
 
 export interface Image extends ByteReader {
@@ -23,7 +23,15 @@ export function openImage(path: string): Image {
 }
 
 export function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  const h = createHash('sha256');
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
 }
 
 export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
