@@ -1,8 +1,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'fixtures/disk-images/**', '**/*.cjs'] },
+  { ignores: ['node_modules/**', 'dist/**', 'bench/work/**', 'fixtures/work/**', 'fixtures/disk-images/**', '**/*.cjs'] },
+  { languageOptions: { globals: globals.node } },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,5 +16,5 @@ export default tseslint.config(
     },
   },
   { files: ['src/tui/terminal/**'], rules: { 'no-restricted-imports': 'off' } },
-  { files: ['test/**', 'bench/**'], rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-restricted-imports': 'off' } },
+  { files: ['test/**', 'bench/**'], rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-restricted-imports': 'off', 'no-control-regex': 'off' } },
 );
