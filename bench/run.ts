@@ -47,6 +47,7 @@ function main(): number {
   const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
   const names = v.only?.length ? v.only.flatMap((s) => s.split(',')).filter(Boolean) : defaultCards(p.corpus, v.quick);
 
+  const m = machine(ROOT); // before the run: the commit and tree state that was measured
   const results: CardResult[] = [];
   for (const name of names) {
     const card = ensureCard(p, name, log);
@@ -95,7 +96,6 @@ function main(): number {
     results.push(r);
   }
 
-  const m = machine(ROOT);
   const md = markdown(m, runs, results);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/latest.md'), md + '\n');
