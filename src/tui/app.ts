@@ -77,6 +77,7 @@ export function startApp(o: AppOptions): App {
   const done = new Promise<void>((r) => (resolveDone = r));
   const preview = new PreviewClient(onPreview);
   let noticeTimer: NodeJS.Timeout | null = null;
+  let lastClick = { target: '', at: 0 };
   let saveTimer: NodeJS.Timeout | null = null;
 
   function dispatch(a: Action): void {
@@ -473,11 +474,14 @@ export function startApp(o: AppOptions): App {
     },
     'drives.refresh': () => void refreshDrives(),
     'drives.click': (arg) => {
+      // One click selects, a double click scans (as a double click opens in a file manager).
       const i = Number(arg);
-      const again = state.driveCursor === i && state.focus === 'sidebar';
+      const now = Date.now();
+      const double = lastClick.target === `drive:${i}` && now - lastClick.at < 500;
+      lastClick = { target: `drive:${i}`, at: now };
       dispatch({ type: 'ui/focus', focus: 'sidebar' });
       dispatch({ type: 'list/to', index: i });
-      if (again) listOpen();
+      if (double) listOpen();
     },
     'scan.start': () => {
       const d = selectedDrive();

@@ -88,22 +88,19 @@ export function drawPanel(ctx: Ctx, s: State, l: Layout): void {
   }
 }
 
-export function statusSegments(s: State, narrow: boolean): string[] {
+/** Status bar parts, each with how readily it gives way to a notice (higher goes first). */
+export function statusSegments(s: State, narrow: boolean): { text: string; drop: number }[] {
   const sc = s.scan;
-  const segs: string[] = [];
-  segs.push(sc.source ? basename(sc.source) : 'no source');
+  const segs: { text: string; drop: number }[] = [];
+  segs.push({ text: sc.source ? basename(sc.source) : 'no source', drop: 2 });
   const pct = sc.total > 0 ? Math.floor((sc.done / sc.total) * 100) : 0;
   const state = s.recover?.state === 'running' ? `recovering ${s.recover.written}/${s.recover.wanted}` : sc.state === 'scanning' ? `scanning ${pct}%` : sc.state;
-  segs.push(state);
-  if (sc.state === 'scanning' || sc.state === 'paused' || sc.rate > 0) segs.push(formatRate(sc.state === 'scanning' ? sc.rate : 0));
+  segs.push({ text: state, drop: 0 });
+  if (sc.state === 'scanning' || sc.state === 'paused' || sc.rate > 0) segs.push({ text: formatRate(sc.state === 'scanning' ? sc.rate : 0), drop: 4 });
   const f = sc.found;
-  segs.push(
-    narrow
-      ? `J${f.jpeg} H${f.heic} M${f.mp4} Q${f.mov}`
-      : `JPEG ${f.jpeg} HEIC ${f.heic} MP4 ${f.mp4} MOV ${f.mov}`,
-  );
-  if (sc.state === 'scanning') segs.push(`ETA ${formatDuration(eta(sc.done, sc.total, sc.rate))}`);
-  if (s.selected.size) segs.push(`${s.selected.size} selected`);
+  segs.push({ text: narrow ? `J${f.jpeg} H${f.heic} M${f.mp4} Q${f.mov}` : `JPEG ${f.jpeg} HEIC ${f.heic} MP4 ${f.mp4} MOV ${f.mov}`, drop: 1 });
+  if (sc.state === 'scanning') segs.push({ text: `ETA ${formatDuration(eta(sc.done, sc.total, sc.rate))}`, drop: 3 });
+  if (s.selected.size) segs.push({ text: `${s.selected.size} selected`, drop: 0 });
   return segs;
 }
 
@@ -112,20 +109,27 @@ export function drawStatusBar(ctx: Ctx, s: State, l: Layout): void {
   const g = ctx.grid;
   const err = s.notice?.level === 'error';
   g.fill(r.x, r.y, r.w, 1, { fg: T.statusFg, bg: T.statusBg });
-  const segs = statusSegments(s, r.w < 100);
+  let segs = statusSegments(s, r.w < 100);
+  const noticeText = s.notice ? ` ${err ? '✖' : 'ℹ'} ${s.notice.text} ` : '';
+  const width = (list: typeof segs) => list.reduce((n, x, i) => n + x.text.length + (i ? 3 : 0), 1);
+  // A notice gets at least 30 columns (or its length): the least useful parts make way.
+  const want = Math.min(noticeText.length, 30);
+  while (noticeText && width(segs) + want + 1 > r.w && segs.some((x) => x.drop > 0)) {
+    const worst = Math.max(...segs.map((x) => x.drop));
+    const i = segs.findIndex((x) => x.drop === worst);
+    segs = segs.filter((_, j) => j !== i);
+  }
   let x = r.x + 1;
   segs.forEach((seg, i) => {
     if (i) x += g.text(x, r.y, ' │ ', { fg: T.statusFg, bg: T.statusBg });
-    x += g.text(x, r.y, seg, { fg: T.statusFg, bg: T.statusBg }, r.w - x - 1);
+    x += g.text(x, r.y, seg.text, { fg: T.statusFg, bg: T.statusBg }, r.w - x - 1);
   });
   hit(ctx, r.x, r.y, Math.min(x, r.w), 'view.scanTab');
-  if (s.notice) {
-    // The notice takes the right part of the bar (or the whole bar when the left part is long).
-    const text = ` ${err ? '✖' : 'ℹ'} ${s.notice.text} `;
-    const room = Math.max(Math.floor(r.w / 2), r.w - x - 2);
-    const w = Math.min(text.length, room);
+  if (noticeText) {
+    const room = Math.max(want, r.w - x - 1);
+    const w = Math.min(noticeText.length, room);
     const nx = r.x + r.w - w;
-    g.text(nx, r.y, fit(text, w), { fg: T.statusFg, bg: err ? T.statusErrBg : T.statusBg, attr: BOLD });
+    g.text(nx, r.y, fit(noticeText, w), { fg: T.statusFg, bg: err ? T.statusErrBg : T.statusBg, attr: BOLD });
     hit(ctx, nx, r.y, w, err ? 'view.problemsPanel' : 'workbench.escape');
   } else {
     const help = r.w >= 90 ? ' Ctrl+P commands  ? keys ' : ' ? keys ';

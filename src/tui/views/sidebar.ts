@@ -31,7 +31,7 @@ export function drawSidebar(ctx: Ctx, s: State, l: Layout): void {
     let x = r.x + 1;
     x += button(ctx, x, toolbarY, 'Open image…', 'drives.openImage', maxX) + 1;
     x += button(ctx, x, toolbarY, 'Demo', 'drives.openDemo', maxX) + 1;
-    button(ctx, x, toolbarY, '⟳', 'drives.refresh', maxX);
+    button(ctx, x, toolbarY, 'Scan', 'scan.start', maxX);
     drawDrives(ctx, s, body);
   } else if (s.activity === 'recovered') {
     let x = r.x + 1;
