@@ -72,13 +72,20 @@ export interface SampleCheck {
 /** Check the NAL framing of every sample in file order. `maxSamples` bounds the work. */
 export function checkSamples(file: ByteReader, tracks: readonly NalSamples[], maxSamples = 2_000_000): SampleCheck {
   const order: { offset: number; size: number; codec: NalCodec }[] = [];
+  const read = blockReader(file);
   for (const t of tracks) {
+    // Some muxers store Annex B start codes instead of lengths; players cope, so do not judge.
+    // (00 00 01 also begins a length of 256..511, so only when the lengths do not work out.)
+    const i0 = t.sizes.findIndex((n) => n >= 4);
+    if (i0 >= 0 && t.offsets[i0] + t.sizes[i0] <= file.size && !sampleIsNalFramed(read, t.offsets[i0], t.sizes[i0], t.codec)) {
+      const h = read(t.offsets[i0], 4);
+      if (h[0] === 0 && h[1] === 0 && (h[2] === 1 || (h[2] === 0 && h[3] === 1))) continue;
+    }
     for (let i = 0; i < t.offsets.length && order.length < maxSamples; i++) {
       if (t.sizes[i] > 0) order.push({ offset: t.offsets[i], size: t.sizes[i], codec: t.codec });
     }
   }
   order.sort((a, b) => a.offset - b.offset);
-  const read = blockReader(file);
   let lastGood = 0;
   let checked = 0;
   for (const s of order) {

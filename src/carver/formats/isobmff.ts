@@ -259,6 +259,7 @@ function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number, c
     // A box cut by the end of the reader right where this file goes on: the rest is missing.
     if (b.cut) return done({ status: 'partial', length: file.size, expectedLength: b.offset + b.size, reason: `cut inside ${b.type} after the file's data` });
     if (!TRAILERS.has(b.type) || b.toEnd) break;
+    if (b.type === 'mfra' && !mfroAgrees(file, b)) break;
     end = b.offset + b.size;
   }
   // The structure is whole; now check the video samples really are video (see isobmff-nal.ts).
@@ -272,6 +273,13 @@ function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number, c
     });
   }
   return done({ status: 'complete', length: end });
+}
+
+/** A movie fragment random access box ends with an 'mfro' giving its own size: they must agree. */
+function mfroAgrees(file: ByteReader, mfra: TopBox): boolean {
+  if (mfra.size < mfra.headerSize + 16) return false;
+  const tail = file.read(mfra.offset + mfra.size - 16, 16);
+  return tail.length === 16 && tail.readUInt32BE(0) === 16 && tail.toString('latin1', 4, 8) === 'mfro' && tail.readUInt32BE(12) === mfra.size;
 }
 
 function pictureReason(check: SampleCheck): string {

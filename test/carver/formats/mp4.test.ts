@@ -153,6 +153,10 @@ describe('fragmented mp4', () => {
       const m = measure(Buffer.concat([file, Buffer.alloc(4096)]));
       expect(sha256(Buffer.concat([file, Buffer.alloc(4096)]).subarray(0, m.length))).toBe(sha256(file));
       expect(measure(file.subarray(0, mfra.start + 20)).status).toBe('partial');
+      // An mfra whose closing mfro gives another size is not this file's: the file ends before it.
+      const wrong = Buffer.from(file);
+      wrong.writeUInt32BE(mfra.end - mfra.start + 4, mfra.end - 4);
+      expect(measure(Buffer.concat([wrong, noise(4096, 10)]))).toEqual({ status: 'complete', length: mfra.start });
     }
   });
 
