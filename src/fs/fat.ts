@@ -30,12 +30,17 @@ interface DirJob {
 }
 
 export function openFat(medium: ByteReader, partition: Partition): Opened | string {
-  const boot = readFull(medium, partition.offset, 512);
-  const g = parseFatBoot(boot, partition.size);
-  if (typeof g === 'string') return g;
-  const base = partition.offset;
   const problems: string[] = [];
   const where = `partition ${partition.index}`;
+  let g = parseFatBoot(readFull(medium, partition.offset, 512), partition.size);
+  if (typeof g === 'string') {
+    // FAT32 keeps a copy of its boot sector at sector 6: use it when the first one is damaged.
+    const backup = parseFatBoot(readFull(medium, partition.offset + 6 * 512, 512), partition.size);
+    if (typeof backup === 'string' || backup.kind !== 'fat32') return g;
+    problems.push(`${where}: boot sector damaged (${g}); using the FAT32 backup boot sector`);
+    g = backup;
+  }
+  const base = partition.offset;
   const volBytes = g.totalSectors * g.bytesPerSector;
   if (volBytes > partition.size && partition.scheme !== 'none') {
     problems.push(`${where}: the ${g.kind.toUpperCase()} volume (${volBytes} bytes) is larger than its partition (${partition.size})`);

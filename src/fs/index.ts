@@ -2,7 +2,7 @@
 import type { ByteReader, Partition } from '../core/types.ts';
 import { openExfat } from './exfat.ts';
 import { openFat, type Opened } from './fat.ts';
-import { bootSectorAt, readPartitions } from './partitions.ts';
+import { bootSectorAt, findLostVolumes, readPartitions } from './partitions.ts';
 import type { Volume } from './types.ts';
 
 export type { FsEntry, FsKind, Volume } from './types.ts';
@@ -31,7 +31,7 @@ function openOne(medium: ByteReader, p: Partition): Opened | string {
 export function openVolumes(medium: ByteReader): OpenedVolumes {
   const { partitions, problems } = readPartitions(medium);
   const volumes: Volume[] = [];
-  for (const p of partitions) {
+  const tryOpen = (p: Partition): void => {
     let r: Opened | string;
     try {
       r = openOne(medium, p);
@@ -40,12 +40,25 @@ export function openVolumes(medium: ByteReader): OpenedVolumes {
     }
     if (typeof r === 'string') {
       problems.push(`partition ${p.index} at offset ${p.offset}: ${r}`);
-      continue;
+      return;
     }
     p.fs = r.volume.fs;
     if (!p.label && r.volume.label) p.label = r.volume.label;
     problems.push(...r.problems);
     volumes.push(wrapEntries(r.volume, r.problems, problems));
+  };
+  for (const p of partitions) tryOpen(p);
+  if (!volumes.length) {
+    // No table, or one that leads nowhere: look where partitions usually start.
+    for (const p of findLostVolumes(medium, partitions.map((x) => x.offset))) {
+      const before = volumes.length;
+      p.index = partitions.length + 1;
+      tryOpen(p);
+      if (volumes.length > before) {
+        partitions.push(p);
+        problems.push(`found a ${p.fs} filesystem at offset ${p.offset} that no partition table lists`);
+      }
+    }
   }
   return { partitions, volumes, problems };
 }

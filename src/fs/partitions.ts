@@ -102,6 +102,51 @@ export function bootSectorAt(medium: ByteReader, offset: number): 'fat' | 'exfat
   return null;
 }
 
+/** Logical partitions: the chain of extended boot records inside an extended partition. */
+function readLogical(medium: ByteReader, extStart: number, problems: string[]): Partition[] {
+  const out: Partition[] = [];
+  const seen = new Set<number>();
+  let ebr = extStart;
+  for (let n = 0; n < 64; n++) {
+    if (seen.has(ebr) || ebr * SECTOR >= medium.size) break;
+    seen.add(ebr);
+    const b = readFull(medium, ebr * SECTOR, SECTOR);
+    if (b.readUInt16LE(510) !== 0xaa55) {
+      problems.push(`extended partition: bad boot record at sector ${ebr}`);
+      break;
+    }
+    const type = b[446 + 4];
+    const start = b.readUInt32LE(446 + 8);
+    const count = b.readUInt32LE(446 + 12);
+    if (type !== 0 && count > 0) {
+      out.push({ index: 5 + out.length, scheme: 'mbr', type: type.toString(16).padStart(2, '0'), offset: (ebr + start) * SECTOR, size: count * SECTOR });
+    }
+    const next = b.readUInt32LE(462 + 8);
+    if (b[462 + 4] === 0 || next === 0) break;
+    ebr = extStart + next; // the link is relative to the start of the extended partition
+  }
+  return out;
+}
+
+/** Where filesystems usually start when there is no usable table: common alignments, in sectors. */
+const LIKELY_STARTS = [63, 128, 256, 2048, 4096, 8192, 16384, 32768, 65536, 131072];
+
+/**
+ * Look for a boot sector (or a FAT32 backup boot sector) at the usual partition starts, for a
+ * medium whose partition table is gone or points nowhere useful.
+ */
+export function findLostVolumes(medium: ByteReader, skip: readonly number[]): Partition[] {
+  const out: Partition[] = [];
+  for (const s of LIKELY_STARTS) {
+    const offset = s * SECTOR;
+    if (offset >= medium.size || skip.includes(offset)) continue;
+    const here = bootSectorAt(medium, offset);
+    const backup = !here && looksLikeFatBoot(readFull(medium, offset + 6 * SECTOR, SECTOR));
+    if (here || backup) out.push({ index: 1 + out.length, scheme: 'none', type: 'none', offset, size: medium.size - offset });
+  }
+  return out;
+}
+
 export function readPartitions(medium: ByteReader): PartitionTable {
   const problems: string[] = [];
   const mbr = readFull(medium, 0, SECTOR);
@@ -130,7 +175,7 @@ export function readPartitions(medium: ByteReader): PartitionTable {
       continue;
     }
     if (type === 0x05 || type === 0x0f || type === 0x85) {
-      problems.push(`MBR entry ${i + 1}: extended partitions are not read`);
+      parts.push(...readLogical(medium, start, problems));
       continue;
     }
     const offset = start * SECTOR;

@@ -146,6 +146,7 @@ describe('bad BPBs give no volume and a problem', () => {
   it('FAT32 root cluster out of range', () => {
     const img = card('fs-fat32');
     img.writeUInt32LE(0x0fffffff, base + 44);
+    img.writeUInt32LE(0x0fffffff, base + 6 * 512 + 44); // and in the backup boot sector
     const r = exercise(bufferReader(img));
     expect(r.volumes).toBe(0);
     expect(r.problems.join('\n')).toMatch(/root cluster/);
@@ -155,6 +156,44 @@ describe('bad BPBs give no volume and a problem', () => {
     const r = exercise(bufferReader(img));
     expect(r.volumes).toBe(1);
     expect(r.problems.join('\n')).toMatch(/past the end/);
+  });
+});
+
+describe('damaged tables and boot sectors', () => {
+  it('a damaged FAT32 boot sector: the backup at sector 6 is used', () => {
+    const img = card('fs-fat32');
+    img.fill(0, 1024 * 1024, 1024 * 1024 + 512);
+    const r = openVolumes(bufferReader(img));
+    expect(r.volumes).toHaveLength(1);
+    expect(r.volumes[0].entries().some((e) => e.name === 'Sunset över sjön.jpg')).toBe(true);
+    expect(r.problems.join('\n')).toMatch(/backup boot sector/);
+  });
+  it('a wiped MBR: the volume is found where partitions usually start', () => {
+    const img = card('fs-fat16');
+    img.fill(0, 0, 512);
+    const r = openVolumes(bufferReader(img));
+    expect(r.volumes).toHaveLength(1);
+    expect(r.partitions[0]).toMatchObject({ offset: 1024 * 1024, fs: 'fat16', label: 'TRASHCARD' });
+    expect(r.problems.join('\n')).toMatch(/no partition table lists/);
+  });
+  it('logical partitions in an extended partition are read', () => {
+    const fat12 = card('fs-fat12');
+    const img = Buffer.alloc(4096 * 512 + fat12.length);
+    fat12.copy(img, 4096 * 512);
+    const entry = (at: number, type: number, start: number, count: number): void => {
+      img[at + 4] = type;
+      img.writeUInt32LE(start, at + 8);
+      img.writeUInt32LE(count, at + 12);
+    };
+    entry(446, 0x05, 2048, 2048 + fat12.length / 512);
+    img.writeUInt16LE(0xaa55, 510);
+    entry(2048 * 512 + 446, 0x01, 2048, fat12.length / 512); // relative to the EBR
+    entry(2048 * 512 + 462, 0x05, 2048, 1); // a link back to itself: must not loop
+    img.writeUInt16LE(0xaa55, 2048 * 512 + 510);
+    const r = openVolumes(bufferReader(img));
+    expect(r.partitions).toHaveLength(1);
+    expect(r.partitions[0]).toMatchObject({ index: 5, offset: 4096 * 512, fs: 'fat12', label: 'PHOTOS12' });
+    expect(r.volumes[0].entries().length).toBe(14);
   });
 });
 
