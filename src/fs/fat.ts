@@ -127,8 +127,8 @@ function walkFat(
     const self = d[0].clusterLo + d[0].clusterHi * 0x10000;
     const up = d[1].clusterLo + d[1].clusterHi * 0x10000;
     // ".." of a folder in the root holds 0 (or the root cluster on some FAT32 writers).
-    const parentOk = up === parent || (parent === g.rootCluster && up === 0) || (up & 0xffff) === (parent & 0xffff);
-    return (self === c || (self & 0xffff) === (c & 0xffff)) && parentOk;
+    const rootParent = parent === 0 || (fat32 && parent === g.rootCluster);
+    return self === c && (up === parent || (rootParent && up === 0));
   };
 
   /** The directory's bytes and where each slot lies on the medium. */
@@ -245,7 +245,7 @@ function walkFat(
         deleted: e.state === 'deleted',
         cluster: e.firstCluster,
         alternatives: e.altFirstClusters ?? [],
-        parent: dir.self === g.rootCluster && fat32 ? g.rootCluster : dir.self,
+        parent: dir.self,
       });
     }
     if (capped) break;

@@ -44,6 +44,13 @@ function sameShape(s: string, rest: string): boolean {
  * (short or long) of other entries in the same folder.
  */
 export function inferFirstChar(rest: string, siblings: readonly string[]): InferredName {
+  const guessed = inferUpper(rest, siblings);
+  // A name shown in lower case (the NT case flags) gets a lower-case first letter too.
+  const lower = /[a-z]/.test(rest) && !/[A-Z]/.test(rest);
+  return { name: (lower ? guessed.toLowerCase() : guessed) + rest, inferred: true };
+}
+
+function inferUpper(rest: string, siblings: readonly string[]): string {
   const upperRest = rest.toUpperCase();
   const votes = new Map<string, number>();
   for (const s of siblings) {
@@ -60,9 +67,9 @@ export function inferFirstChar(rest: string, siblings: readonly string[]): Infer
       bestN = n;
     }
   }
-  if (best) return { name: best + rest, inferred: true };
+  if (best) return best;
   for (const p of PREFIXES) {
-    if (upperRest.startsWith(p.slice(1))) return { name: p[0] + rest, inferred: true };
+    if (upperRest.startsWith(p.slice(1))) return p[0];
   }
-  return { name: '_' + rest, inferred: true };
+  return '_';
 }

@@ -25,6 +25,9 @@ describe('inferFirstChar', () => {
   it('uses "_" when nothing fits, and always says it guessed', () => {
     expect(inferFirstChar('XYZ.TXT', ['ABC.TXT'])).toEqual({ name: '_XYZ.TXT', inferred: true });
   });
+  it('keeps a lower-case name lower case', () => {
+    expect(inferFirstChar('mg_0101.jpg', ['img_0100.jpg']).name).toBe('img_0101.jpg');
+  });
   it('ignores siblings of another shape', () => {
     expect(inferFirstChar('MG_0101.JPG', ['IMG_0100.HEIC', 'XMG_01012.JPG']).name).toBe('IMG_0101.JPG');
   });
