@@ -3,7 +3,7 @@
 // Benchmarks photorescue against PhotoRec and The Sleuth Kit's tsk_recover on the corpus cards:
 // builds what it needs into bench/work/ (synthetic media, the public scenario cards, a 2 GiB
 // throughput card), then for every card times `cat image`, each tool (median of N runs, each
-// after sync + a warm read), scores each tool's output with ../shared/corpus/score.py, and writes
+// after sync + a warm read), scores each tool's output (every run) with ../shared/corpus/score.py, and writes
 // bench/results/latest.md (+ latest.json). Not part of the test suite: it takes minutes.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -80,16 +80,17 @@ function main(): number {
         tr.exitCodes.push(m.exitCode);
         tr.timedOut ||= m.timedOut;
         log(`${name} run ${run}/${runs}: ${t} ${m.wallS.toFixed(2)} s, ${m.maxRssMiB.toFixed(0)} MiB, exit ${m.exitCode}`);
-        if (run === 1) {
-          // outputs are the same every run: judge the first one (the folder is replaced by later runs)
-          try {
-            const s = score(p.corpus, tool.scoreDir, card.truth, t, join(outRoot, `${t}.score.json`), tool.tidy(), ROOT);
-            tr.score = s.score;
-            log(s.summary);
-          } catch (e) {
-            tr.error = (e as Error).message.split('\n')[0];
-            log(`${name}: ${t}: ${tr.error}`);
-          }
+        // judge every run's output (the tool may change under us while others work on it); the
+        // table shows the last run's score and flags runs that scored differently
+        try {
+          const s = score(p.corpus, tool.scoreDir, card.truth, t, join(outRoot, `${t}.score.json`), tool.tidy(), ROOT);
+          if (tr.score && tr.score.target.recovered !== s.score.target.recovered) tr.varies = true;
+          tr.score = s.score;
+          tr.error = undefined;
+          log(s.summary);
+        } catch (e) {
+          tr.error = (e as Error).message.split('\n')[0];
+          log(`${name}: ${t}: ${tr.error}`);
         }
       }
     }

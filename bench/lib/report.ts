@@ -10,6 +10,8 @@ export interface ToolResult {
   rss: number[];
   exitCodes: number[];
   timedOut: boolean;
+  /** exact counts differed between runs */
+  varies?: boolean;
   score?: Score;
   error?: string;
 }
@@ -29,7 +31,8 @@ const mbps = (bytes: number, s: number) => (s > 0 ? (bytes / 1e6 / s).toFixed(0)
 function status(t: ToolResult): string {
   if (t.timedOut) return 'timed out';
   const bad = t.exitCodes.filter((c) => c !== 0);
-  return bad.length ? `exit ${[...new Set(bad)].join(',')}` : 'ok';
+  const v = t.varies ? ', scores varied between runs (last shown)' : '';
+  return (bad.length ? `exit ${[...new Set(bad)].join(',')}` : 'ok') + v;
 }
 
 export function markdown(m: Machine, runs: number, results: CardResult[]): string {
