@@ -14,6 +14,7 @@ import { freeExtentsFrom, undeleteVolume } from './undelete.ts';
 import { Claims, carveAt, remeasure, skipForeignBlocks } from './carve.ts';
 import type { CarveContext } from './carve.ts';
 import { startHeaderScan } from './header-scan.ts';
+import { reassemble } from './reassemble.ts';
 import { RunState, writeReport } from './state.ts';
 import type { Checkpoint } from './state.ts';
 import { Writer } from './writer.ts';
@@ -137,6 +138,11 @@ async function findInner(src: Source, opts: ScanOptions, emit: EventSink, contro
   for (const v of volumes) {
     const name = partitionName(v.partition, partitions);
     const r = undeleteVolume(src, v, types, includeLive, name);
+    for (const [i, f] of r.found.entries()) {
+      if (f.verdict !== 'partial') continue;
+      const whole = reassemble({ medium: src, types, volumes, claims }, f, { size: f.original?.size });
+      if (whole) r.found[i] = { ...whole, original: f.original, foundBy: 'filesystem' };
+    }
     for (const f of r.found) {
       fsFound.push(f);
       for (const e of f.extents) claims.add(e);
@@ -208,7 +214,10 @@ async function findInner(src: Source, opts: ScanOptions, emit: EventSink, contro
   // 4. Files cut short by another file's blocks: skip those blocks and try again.
   const complete = [...fsFound, ...carved].sort((a, b) => a.extents[0].offset - b.extents[0].offset);
   for (const p of partials) {
-    const fixed = continueInFreeSpace(ctx, p, volumes) ?? skipForeignBlocks(ctx, p, complete, volumeBlockAt(volumes, p.extents[0].offset));
+    const fixed =
+      continueInFreeSpace(ctx, p, volumes) ??
+      skipForeignBlocks(ctx, p, complete, volumeBlockAt(volumes, p.extents[0].offset)) ??
+      reassemble({ medium: src, types, volumes, claims }, p);
     await settle(fixed ?? p);
   }
   emit({ type: 'stage.end', stage: 'scan', at: Date.now() });
