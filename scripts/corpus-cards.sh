@@ -13,9 +13,17 @@ if [ ! -f "$W/synth/.done" ]; then
   "$C/gen_media.sh" "$W/synth" > "$W/gen_media.log" 2>&1
   touch "$W/synth/.done"
 fi
-for s in fat32-deleted exfat-deleted fat32-formatted fat32-fragmented fat32-frag-noise; do
-  if [ ! -f "$W/$s/truth.json" ]; then
-    echo "corpus: building $s"
-    python3 "$C/make_card.py" "$C/scenarios/$s.json" "$W/$s" > "$W/$s.log" 2>&1 || { cat "$W/$s.log"; exit 1; }
+build() {  # build SCENARIO_JSON NAME
+  if [ ! -f "$W/$2/truth.json" ]; then
+    echo "corpus: building $2"
+    rm -rf "$W/$2"
+    python3 "$C/make_card.py" "$1" "$W/$2" > "$W/$2.log" 2>&1 || { cat "$W/$2.log"; exit 1; }
   fi
+}
+# The public scenarios, and our own harder ones (test/scenarios: same generator, same media).
+for s in fat32-deleted exfat-deleted fat32-formatted fat32-fragmented fat32-frag-noise; do
+  build "$C/scenarios/$s.json" "$s"
+done
+for f in "$HERE"/test/scenarios/*.json; do
+  build "$f" "$(basename "$f" .json)"
 done
