@@ -6,6 +6,7 @@
 // The hot loop of the sequential decoder copies buf/pos/end/acc/bits into locals and calls
 // fill() only for the rare cases (chunk end, an FF byte); see sequential.ts.
 import type { ByteReader } from '../../../core/types.ts';
+import { FAST_BITS, FAST_MASK, type HuffTable } from './huffman.ts';
 
 /** Pseudo marker: the reader (or the size bound) ended inside the scan. */
 export const END_OF_DATA = 0x100;
@@ -91,9 +92,13 @@ export class BitReader {
     return 0;
   }
 
-  /** Top up acc to more than 24 bits (real data, or zero padding once the data ended). */
+  /**
+   * Top up acc to more than 22 bits (real data, or zero padding once the data ended). acc keeps
+   * at most 30 bits so it stays a small integer in V8 (a wider value would turn the field
+   * into a boxed double and slow every access).
+   */
   fill(): void {
-    while (this.bits <= 24) {
+    while (this.bits <= 22) {
       let b = 0;
       if (this.marker >= 0) {
         this.fake += 8;
@@ -107,15 +112,16 @@ export class BitReader {
         b = this.buf[this.pos++];
         if (b === 0xff) b = this.afterFF();
       }
-      this.acc = (this.acc << 8) | b;
+      this.acc = ((this.acc << 8) | b) & 0x3fffffff;
       this.bits += 8;
     }
   }
 
-  /** Next Huffman symbol from a 16-bit lookup table, or -1 for an invalid code. */
-  symbol(lut: Int32Array): number {
+  /** Next Huffman symbol (FAST_BITS table first, the 16-bit one for long codes), or -1 for an invalid code. */
+  symbol(t: HuffTable): number {
     if (this.bits < 16) this.fill();
-    const e = lut[(this.acc >>> (this.bits - 16)) & 0xffff];
+    let e = t.fast[(this.acc >>> (this.bits - FAST_BITS)) & FAST_MASK];
+    if (e === 0) e = t.lut[(this.acc >>> (this.bits - 16)) & 0xffff];
     if (e === 0) return -1;
     this.bits -= e & 31;
     return e >>> 8;

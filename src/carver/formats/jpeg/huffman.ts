@@ -24,7 +24,15 @@ export interface HuffTable {
   seqAc: Int32Array | null;
   /** Largest magnitude category the fast table was built for. */
   seqAcMaxCat: number;
+  /** Two sequential AC symbols per lookup (see seqAcPairTable); built on first use. */
+  seqAcPair: Int32Array | null;
 }
+
+/** Bits looked up by the pair table. */
+export const PAIR_BITS = 13;
+export const PAIR_MASK = (1 << PAIR_BITS) - 1;
+/** Pair-table flag: the (first or second) symbol was EOB, the block ends. */
+export const PAIR_EOB = 1 << 11;
 
 const LUT_SIZE = 1 << 16;
 
@@ -62,7 +70,7 @@ export function buildHuffman(counts: Uint8Array, symbols: Uint8Array): HuffTable
     const e = lut[i << (16 - FAST_BITS)];
     if ((e & 31) <= FAST_BITS) fast[i] = e;
   }
-  const table: HuffTable = { lut, fast, seqAc: null, seqAcMaxCat: 0 };
+  const table: HuffTable = { lut, fast, seqAc: null, seqAcMaxCat: 0, seqAcPair: null };
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(key, table);
   return table;
@@ -99,5 +107,48 @@ export function seqAcTable(t: HuffTable, maxCat: number): Int32Array {
   }
   t.seqAc = fast;
   t.seqAcMaxCat = maxCat;
+  t.seqAcPair = null;
   return fast;
+}
+
+/** One sequential AC symbol at the top of `bits` (PAIR_BITS wide): [usedBits, advance, eob], or null. */
+function oneAc(lut: Int32Array, bits: number, avail: number, maxCat: number): [number, number, boolean] | null {
+  const e = lut[(bits << (16 - PAIR_BITS)) & 0xffff];
+  if (e === 0) return null;
+  const len = e & 31;
+  const rs = e >>> 8;
+  const s = rs & 15;
+  if (s === 0) {
+    if (len > avail) return null;
+    if (rs === 0) return [len, 0, true];
+    if (rs === 0xf0) return [len, 16, false];
+    return null;
+  }
+  if (s > maxCat || len + s > avail) return null;
+  return [len + s, (rs >> 4) + 1, false];
+}
+
+/**
+ * Sequential AC, two symbols per lookup of PAIR_BITS bits: (advance << 5) | usedBits, with
+ * PAIR_EOB set when a symbol was EOB. Advance is at most 32, so the decoder uses it only
+ * while k < 32 (the second symbol can then not belong to the next block).
+ * 0: the first symbol does not fit (or is illegal); use the single tables.
+ */
+export function seqAcPairTable(t: HuffTable, maxCat: number): Int32Array {
+  seqAcTable(t, maxCat);
+  if (t.seqAcPair) return t.seqAcPair;
+  const pair = new Int32Array(1 << PAIR_BITS);
+  for (let i = 0; i < pair.length; i++) {
+    const a = oneAc(t.lut, i, PAIR_BITS, maxCat);
+    if (!a) continue;
+    if (a[2]) {
+      pair[i] = PAIR_EOB | a[0];
+      continue;
+    }
+    const b = oneAc(t.lut, (i << a[0]) & PAIR_MASK, PAIR_BITS - a[0], maxCat);
+    if (!b) pair[i] = (a[1] << 5) | a[0];
+    else pair[i] = ((a[1] + b[1]) << 5) | (a[0] + b[0]) | (b[2] ? PAIR_EOB : 0);
+  }
+  t.seqAcPair = pair;
+  return pair;
 }

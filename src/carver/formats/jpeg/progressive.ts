@@ -5,6 +5,7 @@
 // 64-bit mask per block (two Uint32 words), not the coefficients themselves.
 import type { BitReader } from './bitreader.ts';
 import type { Frame, Scan, Tables } from './headers.ts';
+import type { HuffTable } from './huffman.ts';
 import { blocksHigh, blocksWide, dcLimit, type ScanOutcome } from './geometry.ts';
 
 /** Past this many blocks the masks would cost too much memory; such frames are walked by markers only. */
@@ -12,7 +13,7 @@ export const MAX_MASK_BLOCKS = 4 * 1024 * 1024;
 
 export class ProgressiveState {
   /** Per component: 2 words per block of the padded block grid (mcusX*h × mcusY*v). */
-  readonly masks: Uint32Array[];
+  readonly masks: Int32Array[];
   readonly gridW: number[];
 
   constructor(frame: Frame) {
@@ -22,7 +23,7 @@ export class ProgressiveState {
       const w = frame.mcusX * c.h;
       const h = frame.mcusY * c.v;
       this.gridW.push(w);
-      this.masks.push(new Uint32Array(2 * w * h));
+      this.masks.push(new Int32Array(2 * w * h));
     }
   }
 
@@ -31,6 +32,162 @@ export class ProgressiveState {
     for (const c of frame.components) n += frame.mcusX * c.h * frame.mcusY * c.v;
     return n;
   }
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** Bits of coefficients from..to (inclusive, zigzag order) that fall in the mask word starting at `base` (0 or 32). */
+function wordMask(from: number, to: number, base: number): number {
+  const lo = Math.max(from, base) - base;
+  const hi = Math.min(to, base + 31) - base;
+  if (hi < lo) return 0;
+  const width = hi - lo + 1;
+  return width === 32 ? -1 : ((1 << width) - 1) << lo;
+}
+
+const REASONS = [
+  '',
+  'invalid DC Huffman code',
+  'DC category too large',
+  'DC value out of range',
+  'invalid AC Huffman code',
+  'AC category too large',
+  'coefficient index past the band',
+  'zero run past the band',
+  'refinement value is not ±1',
+];
+
+/** DC first scan, one block: 0 or an index into REASONS. */
+function dcFirst(r: BitReader, t: HuffTable, pred: Int32Array, ci: number, lim: number, maxDc: number): number {
+  const s = r.symbol(t);
+  if (s < 0) return 1;
+  if (s > maxDc) return 2;
+  if (s) {
+    const v = r.getBits(s);
+    const p = (pred[ci] += v < 1 << (s - 1) ? v - (1 << s) + 1 : v);
+    if (p > lim || p < -lim) return 3;
+  }
+  return 0;
+}
+
+/** DC scan (first or refinement), one MCU: 0 or an index into REASONS. */
+function dcMcu(
+  r: BitReader,
+  blockComp: number[],
+  dcLuts: (HuffTable | null)[],
+  pred: Int32Array,
+  lims: number[],
+  maxDc: number,
+  ah: number,
+): number {
+  for (let b = 0; b < blockComp.length; b++) {
+    const ci = blockComp[b];
+    if (ah === 0) {
+      const e = dcFirst(r, dcLuts[ci]!, pred, ci, lims[ci], maxDc);
+      if (e !== 0) return e;
+    } else {
+      r.getBits(1);
+    }
+  }
+  return 0;
+}
+
+/** AC first scan, one block (not in an EOB run): the new EOB run, or −(index into REASONS). */
+function acFirst(r: BitReader, t: HuffTable, mask: Int32Array, at: number, ss: number, se: number, maxAc: number): number {
+  let k = ss;
+  while (k <= se) {
+    const rs = r.symbol(t);
+    if (rs < 0) return -4;
+    const rr = rs >> 4;
+    const s = rs & 15;
+    if (s) {
+      if (s > maxAc) return -5;
+      k += rr;
+      if (k > se) return -6;
+      r.getBits(s);
+      if (k < 32) mask[at] |= 1 << k;
+      else mask[at + 1] |= 1 << (k - 32);
+      k++;
+    } else if (rr < 15) {
+      return (1 << rr) - 1 + r.getBits(rr);
+    } else {
+      k += 16;
+      if (k > se + 1) return -7;
+    }
+  }
+  return 0;
+}
+
+/** Bit index of the n-th (from 0) set bit of x, which has more than n set bits. */
+function nthBit(x: number, n: number): number {
+  for (let i = 0; i < n; i++) x &= x - 1;
+  return 31 - Math.clz32(x & -x);
+}
+
+function skipBits(r: BitReader, n: number): void {
+  while (n > 16) {
+    r.getBits(16);
+    n -= 16;
+  }
+  r.getBits(n);
+}
+
+/** AC refinement scan, one block: the EOB run left after it, or −(index into REASONS). */
+function acRefine(r: BitReader, t: HuffTable, mask: Int32Array, at: number, ss: number, se: number, eobrun: number): number {
+  let k = ss;
+  if (eobrun === 0) {
+    while (k <= se) {
+      const rs = r.symbol(t);
+      if (rs < 0) return -4;
+      const rr0 = rs >> 4;
+      let rr = rr0;
+      const s = rs & 15;
+      // Bits to skip: the new coefficient's sign, then a correction bit for each
+      // non-zero coefficient passed (their values do not matter here, only their count).
+      let skip = 0;
+      if (s) {
+        if (s !== 1) return -8;
+        skip = 1;
+      } else if (rr0 !== 15) {
+        eobrun = (1 << rr0) + r.getBits(rr0);
+        break;
+      }
+      // Pass rr zero coefficients and stop on the next zero one (the (rr+1)-th zero from k),
+      // found with bit operations on the masks rather than coefficient by coefficient.
+      let stop = -1;
+      if (k <= 31) {
+        const z = ~mask[at] & wordMask(k, se, 0);
+        const c = popcount(z);
+        if (rr < c) stop = nthBit(z, rr);
+        else rr -= c;
+      }
+      if (stop < 0 && se >= 32) {
+        const z = ~mask[at + 1] & wordMask(k, se, 32);
+        if (rr < popcount(z)) stop = 32 + nthBit(z, rr);
+      }
+      if (stop < 0) stop = se + 1;
+      if (stop > k) skip += popcount(mask[at] & wordMask(k, stop - 1, 0)) + popcount(mask[at + 1] & wordMask(k, stop - 1, 32));
+      k = stop;
+      skipBits(r, skip);
+      if (s) {
+        if (k > se) return -6;
+        if (k < 32) mask[at] |= 1 << k;
+        else mask[at + 1] |= 1 << (k - 32);
+      }
+      k++;
+    }
+  }
+  if (eobrun > 0) {
+    // One correction bit per already non-zero coefficient left in the band.
+    if (k <= se) skipBits(r, popcount(mask[at] & wordMask(k, se, 0)) + popcount(mask[at + 1] & wordMask(k, se, 32)));
+    eobrun--;
+  }
+  return eobrun;
 }
 
 export function decodeProgressive(
@@ -64,109 +221,44 @@ export function decodeProgressive(
       for (let j = 0; j < fc.h * fc.v; j++) blockComp.push(i);
     }
   }
-  const dcLuts: (Int32Array | null)[] = scan.components.map((c) => tables.dc[c.td]?.lut ?? null);
-  const acLuts: (Int32Array | null)[] = scan.components.map((c) => tables.ac[c.ta]?.lut ?? null);
+  const dcLuts: (HuffTable | null)[] = scan.components.map((c) => tables.dc[c.td]);
+  const acLuts: (HuffTable | null)[] = scan.components.map((c) => tables.ac[c.ta]);
   const lims = scan.components.map((c) => dcLimit(frame.precision, tables.q0[frame.components[c.index].tq], al));
   if (ss === 0 && ah === 0 && dcLuts.some((l) => !l)) return { ok: false, reason: 'scan uses an undefined Huffman table', failAt: start };
   if (ss > 0 && !acLuts[0]) return { ok: false, reason: 'scan uses an undefined Huffman table', failAt: start };
 
   const pred = new Int32Array(4);
+  // AC scans: position of the current block in the component's padded grid (row-major, 2 words each).
+  const compIx = scan.components[0].index;
+  const mask = state.masks[compIx];
+  const gridW = state.gridW[compIx];
+  let col = 0;
+  let rowBase = 0;
   let eobrun = 0;
   let rst = 0;
   let done = 0;
+  // Per-block work lives in small functions: V8 optimizes them as called functions instead of
+  // compiling this loop on-stack, which deoptimized at every inner-loop exit.
   while (done < mcuCount) {
     const n = ri > 0 ? Math.min(ri, mcuCount - done) : mcuCount - done;
     for (let m = done; m < done + n; m++) {
-      for (let b = 0; b < blockComp.length; b++) {
-        const ci = blockComp[b];
-        if (ss === 0) {
-          if (ah === 0) {
-            const s = r.symbol(dcLuts[ci]!);
-            if (s < 0) return fail('invalid DC Huffman code');
-            if (s > maxDc) return fail('DC category too large');
-            if (s) {
-              const v = r.getBits(s);
-              const p = (pred[ci] += v < 1 << (s - 1) ? v - (1 << s) + 1 : v);
-              if (p > lims[ci] || p < -lims[ci]) return fail('DC value out of range');
-            }
-          } else {
-            r.getBits(1);
-          }
-          continue;
-        }
+      if (ss === 0) {
+        const e = dcMcu(r, blockComp, dcLuts, pred, lims, maxDc, ah);
+        if (e !== 0) return fail(REASONS[e]);
+      } else {
         // AC scans are never interleaved: block m of the component's own grid.
-        const compIx = scan.components[0].index;
-        const mask = state.masks[compIx];
-        const at = 2 * (Math.floor(m / bw) * state.gridW[compIx] + (m % bw));
-        const lut = acLuts[0]!;
-        if (ah === 0) {
-          if (eobrun > 0) {
-            eobrun--;
-            continue;
-          }
-          let k = ss;
-          while (k <= se) {
-            const rs = r.symbol(lut);
-            if (rs < 0) return fail('invalid AC Huffman code');
-            const rr = rs >> 4;
-            const s = rs & 15;
-            if (s) {
-              if (s > maxAc) return fail('AC category too large');
-              k += rr;
-              if (k > se) return fail('coefficient index past the band');
-              r.getBits(s);
-              if (k < 32) mask[at] |= 1 << k;
-              else mask[at + 1] |= 1 << (k - 32);
-              k++;
-            } else if (rr < 15) {
-              eobrun = (1 << rr) - 1 + r.getBits(rr);
-              break;
-            } else {
-              k += 16;
-              if (k > se + 1) return fail('zero run past the band');
-            }
-          }
-        } else {
-          let k = ss;
-          if (eobrun === 0) {
-            while (k <= se) {
-              const rs = r.symbol(lut);
-              if (rs < 0) return fail('invalid AC Huffman code');
-              let rr = rs >> 4;
-              const s = rs & 15;
-              if (s) {
-                if (s !== 1) return fail('refinement value is not ±1');
-                r.getBits(1);
-              } else if (rr !== 15) {
-                eobrun = (1 << rr) + r.getBits(rr);
-                break;
-              }
-              // Skip rr zero coefficients (reading a correction bit for each non-zero one on the way).
-              while (k <= se) {
-                const nz = k < 32 ? (mask[at] >>> k) & 1 : (mask[at + 1] >>> (k - 32)) & 1;
-                if (nz) r.getBits(1);
-                else {
-                  if (rr === 0) break;
-                  rr--;
-                }
-                k++;
-              }
-              if (s) {
-                if (k > se) return fail('coefficient index past the band');
-                if (k < 32) mask[at] |= 1 << k;
-                else mask[at + 1] |= 1 << (k - 32);
-              }
-              k++;
-            }
-          }
-          if (eobrun > 0) {
-            for (; k <= se; k++) {
-              const nz = k < 32 ? (mask[at] >>> k) & 1 : (mask[at + 1] >>> (k - 32)) & 1;
-              if (nz) r.getBits(1);
-            }
-            eobrun--;
-          }
+        const at = 2 * (rowBase + col);
+        if (++col === bw) {
+          col = 0;
+          rowBase += gridW;
         }
+        if (ah === 0) {
+          if (eobrun > 0) eobrun--;
+          else eobrun = acFirst(r, acLuts[0]!, mask, at, ss, se, maxAc);
+        } else {
+          eobrun = acRefine(r, acLuts[0]!, mask, at, ss, se, eobrun);
+        }
+        if (eobrun < 0) return fail(REASONS[-eobrun]);
       }
       if (r.overrun()) return fail('entropy data ended inside an MCU');
     }

@@ -7,7 +7,7 @@
 // The inner loop keeps the bit buffer in locals and handles the common refill (two plain
 // bytes) inline; chunk ends and FF bytes go through BitReader.fill().
 import type { BitReader } from './bitreader.ts';
-import { FAST_BITS, FAST_MASK, seqAcTable } from './huffman.ts';
+import { FAST_BITS, FAST_MASK, PAIR_BITS, PAIR_EOB, PAIR_MASK, seqAcPairTable, seqAcTable } from './huffman.ts';
 import type { Frame, Scan, Tables } from './headers.ts';
 import { dcLimit, scanBlockCount, type ScanOutcome } from './geometry.ts';
 
@@ -19,6 +19,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
   const dcLuts: Int32Array[] = [];
   const dcFast: Int32Array[] = [];
   const acFast: Int32Array[] = [];
+  const acPair: Int32Array[] = [];
   const acLuts: Int32Array[] = [];
   const predIx: number[] = [];
   const lims: number[] = [];
@@ -33,6 +34,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
       dcLuts.push(dc.lut);
       dcFast.push(dc.fast);
       acFast.push(seqAcTable(ac, maxAc));
+      acPair.push(seqAcPairTable(ac, maxAc));
       acLuts.push(ac.lut);
       predIx.push(i);
       lims.push(dcLimit(frame.precision, tables.q0[fc.tq], 0));
@@ -63,7 +65,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
             pos += 2;
             bits += 16;
           } else {
-            r.pos = pos; r.acc = acc; r.bits = bits; r.fill();
+            r.pos = pos; r.acc = acc & 0x3fffffff; r.bits = bits; r.fill();
             buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
           }
         }
@@ -81,7 +83,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
             break outer;
           }
           if (bits < s) {
-            r.pos = pos; r.acc = acc; r.bits = bits; r.fill();
+            r.pos = pos; r.acc = acc & 0x3fffffff; r.bits = bits; r.fill();
             buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
           }
           const v = (acc >>> (bits - s)) & ((1 << s) - 1);
@@ -95,6 +97,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
         }
         // --- AC coefficients
         const fast = acFast[b];
+        const pair = acPair[b];
         let k = 1;
         while (k < 64) {
           if (bits < 17) {
@@ -103,8 +106,17 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
               pos += 2;
               bits += 16;
             } else {
-              r.pos = pos; r.acc = acc; r.bits = bits; r.fill();
+              r.pos = pos; r.acc = acc & 0x3fffffff; r.bits = bits; r.fill();
               buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
+            }
+          }
+          if (k < 32) {
+            const q = pair[(acc >>> (bits - PAIR_BITS)) & PAIR_MASK];
+            if (q !== 0) {
+              bits -= q & 31;
+              k += (q >>> 5) & 63;
+              if ((q & PAIR_EOB) !== 0) break;
+              continue;
             }
           }
           const f = fast[(acc >>> (bits - FAST_BITS)) & FAST_MASK];
@@ -137,7 +149,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
             break outer;
           }
           if (bits < s2) {
-            r.pos = pos; r.acc = acc; r.bits = bits; r.fill();
+            r.pos = pos; r.acc = acc & 0x3fffffff; r.bits = bits; r.fill();
             buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
           }
           bits -= s2;
@@ -154,7 +166,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
       }
     }
     done += n;
-    r.pos = pos; r.acc = acc; r.bits = bits;
+    r.pos = pos; r.acc = acc & 0x3fffffff; r.bits = bits;
     if (done < mcuCount) {
       const mk = r.finishSegment();
       if (mk !== 0xd0 + rst) {
@@ -168,7 +180,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
     }
   }
   if (reason) {
-    r.pos = pos; r.acc = acc; r.bits = bits;
+    r.pos = pos; r.acc = acc & 0x3fffffff; r.bits = bits;
     return { ok: false, reason, failAt: r.position(), endOfData: r.marker === 0x100 };
   }
   const mk = r.finishSegment();
