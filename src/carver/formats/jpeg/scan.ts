@@ -62,6 +62,6 @@ export function walkScan(ctx: ScanContext, scan: Scan, start: number): ScanOutco
   const decodable = ctx.decode && frame.huffmanDct && frame.height > 0 && (!frame.progressive || ctx.progressive !== null);
   if (!decodable) return walkByMarkers(ctx.src, ctx.limit, start, ctx.tables.restartInterval);
   ctx.reader ??= new BitReader(ctx.src, ctx.limit);
-  if (frame.progressive) { const t0 = performance.now(); const o = decodeProgressive(ctx.reader, frame, scan, ctx.tables, ctx.progressive!, start); if (process.env.JT) console.log(scan.components.length, scan.ss, scan.se, scan.ah, scan.al, (performance.now() - t0).toFixed(2), o.ok ? o.next - start : 0); return o; }
+  if (frame.progressive) return decodeProgressive(ctx.reader, frame, scan, ctx.tables, ctx.progressive!, start);
   return decodeSequential(ctx.reader, frame, scan, ctx.tables, start);
 }
