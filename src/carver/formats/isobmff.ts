@@ -8,6 +8,7 @@ import { readU64BE } from '../../core/bounds.ts';
 import { parseMeta } from './isobmff-iloc.ts';
 import { type NalSamples, type Range, mergeRanges, parseMoof, parseMoov } from './isobmff-samples.ts';
 import { type SampleCheck, checkSamples } from './isobmff-nal.ts';
+import { foreignStart } from './isobmff-foreign.ts';
 
 export type { Range } from './isobmff-samples.ts';
 export { classifyFtyp, parseFtyp } from './isobmff-brands.ts';
@@ -199,10 +200,15 @@ function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number, c
   const what = probe?.format === 'heic' ? 'meta/iloc' : 'moov';
 
   if (!index.present) {
-    if (cut) return done({ status: 'partial', length: file.size, expectedLength: cutEnd, reason: `cut inside ${cut.type} before any ${what}` });
+    // Nothing says where the media data is, so it is only believed up to another file's start.
+    const ownUpTo = (end: number): number => {
+      const f = foreignStart(file, first.size, end);
+      return f >= 0 ? f : end;
+    };
+    if (cut) return done({ status: 'partial', length: ownUpTo(file.size), expectedLength: cutEnd, reason: `cut inside ${cut.type} before any ${what}` });
     const toEnd = boxes.find((b) => b.toEnd);
     if (toEnd) return done({ status: 'partial', length: toEnd.offset + toEnd.headerSize, reason: `${toEnd.type} of unknown length and no ${what}` });
-    if (mdats.length > 0) return done({ status: 'partial', length: w.end, reason: `media data without its ${what} (${w.note ?? 'file ends'})` });
+    if (mdats.length > 0) return done({ status: 'partial', length: ownUpTo(w.end), reason: `media data without its ${what} (${w.note ?? 'file ends'})` });
     return done({ status: 'invalid', length: 0, reason: `ftyp with no ${what} or media data after it` });
   }
   if (cut && (cut.type === 'moov' || cut.type === 'meta')) {

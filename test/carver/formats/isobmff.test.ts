@@ -115,6 +115,28 @@ function suite(files: readonly MediaFile[]): void {
       }
     });
 
+    const indexAfterData = (file: Buffer): boolean => {
+      const boxes = rawBoxes(file);
+      return boxes.findIndex((b) => b.type === 'moov' || b.type === 'meta') > boxes.findIndex((b) => b.type === 'mdat');
+    };
+    // (Index-first files are covered by the NAL check above.)
+    if (indexAfterData(readFileSync(f.path))) it(`${f.name}: with its index overwritten, what comes before it is kept, up to another file's start`, () => {
+      const file = bytes();
+      const boxes = rawBoxes(file);
+      const index = boxes.find((b) => b.type === 'moov' || b.type === 'meta')!;
+      const firstMdat = boxes.find((b) => b.type === 'mdat')!;
+      const copy = Buffer.concat([file.subarray(0, index.start), noise(65536, 30 + i)]);
+      const m = measure(copy);
+      expect({ status: m.status, length: m.length }).toEqual({ status: 'partial', length: index.start });
+      // Another file starting on a sector inside the media data bounds what is believed.
+      const at = Math.ceil((firstMdat.start + (index.start - firstMdat.start) / 2) / 512) * 512;
+      for (const other of [JPEG, readFileSync(join(CORPUS_MEDIA, 'iphone8.heic'))]) {
+        const card = Buffer.from(copy);
+        other.subarray(0, 4096).copy(card, at);
+        expect(measure(card)).toMatchObject({ status: 'partial', length: at });
+      }
+    });
+
     if (findAll(readFileSync(f.path), 'moof').length === 0 && findAll(readFileSync(f.path), 'trak').length > 0) {
       it(`${f.name}: chunk offsets moved outside the media data are caught`, () => {
         const file = bytes();
