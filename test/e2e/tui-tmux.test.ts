@@ -47,7 +47,7 @@ describe('dashboard in tmux', () => {
 
     tmux('send-keys', '-t', SESSION, 'F9');
     t = await waitFor((x) => !x.includes('DRIVES AND IMAGES'), 'the side bar to hide');
-    tmux('send-keys', '-t', SESSION, 'F9');
+    tmux('send-keys', '-t', SESSION, 'M-b'); // Alt+B, the other side bar key
     await waitFor((x) => x.includes('DRIVES AND IMAGES'), 'the side bar to come back');
 
     tmux('send-keys', '-t', SESSION, '?');
