@@ -227,7 +227,7 @@ export function startApp(o: AppOptions): App {
       const st = statSync(path);
       size = st.isFile() ? st.size : 0;
     } catch (e) {
-      notice(`Cannot open ${path}: ${(e as Error).message}`, 'error');
+      problem(`Cannot open ${path}: ${(e as Error).message}`);
       return;
     }
     if (size && path !== o.demoImage && state.recentImages[0] !== path) {
@@ -349,7 +349,7 @@ export function startApp(o: AppOptions): App {
     if (o2.purpose === 'open-image') {
       const path = resolve(cwd, expandHome(o2.value.trim()));
       if (!existsSync(path)) {
-        notice(`No such file: ${path}`, 'error');
+        problem(`No such file: ${path}`);
         return;
       }
       dispatch({ type: 'recent/add', path });
@@ -413,6 +413,12 @@ export function startApp(o: AppOptions): App {
 
   // ---- commands -----------------------------------------------------------------------
 
+  /** A failure: listed under Problems and shown as the one-line notice. */
+  function problem(message: string): void {
+    dispatch({ type: 'problem', problem: { severity: 'error', message } });
+  }
+
+  /** A hint or a result: the one-line notice only. */
   function notice(text: string, level: 'info' | 'error'): void {
     dispatch({ type: 'ui/notice', text, level });
   }

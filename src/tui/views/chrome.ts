@@ -96,7 +96,8 @@ export function statusSegments(s: State, narrow: boolean): { text: string; drop:
   const pct = sc.total > 0 ? Math.floor((sc.done / sc.total) * 100) : 0;
   const state = s.recover?.state === 'running' ? `recovering ${s.recover.written}/${s.recover.wanted}` : sc.state === 'scanning' ? `scanning ${pct}%` : sc.state;
   segs.push({ text: state, drop: 0 });
-  if (sc.state === 'scanning' || sc.state === 'paused' || sc.rate > 0) segs.push({ text: formatRate(sc.state === 'scanning' ? sc.rate : 0), drop: 4 });
+  if (sc.state === 'scanning' || sc.state === 'paused') segs.push({ text: formatRate(sc.state === 'scanning' ? sc.rate : 0), drop: 4 });
+  else if (sc.state === 'done' && sc.endedAt > sc.startedAt) segs.push({ text: `avg ${formatRate((sc.total * 1000) / (sc.endedAt - sc.startedAt))}`, drop: 4 });
   const f = sc.found;
   segs.push({ text: narrow ? `J${f.jpeg} H${f.heic} M${f.mp4} Q${f.mov}` : `JPEG ${f.jpeg} HEIC ${f.heic} MP4 ${f.mp4} MOV ${f.mov}`, drop: 1 });
   if (sc.state === 'scanning') segs.push({ text: `ETA ${formatDuration(eta(sc.done, sc.total, sc.rate))}`, drop: 3 });

@@ -76,7 +76,9 @@ function drawScanTab(ctx: Ctx, s: State, r: Rect): void {
   const pct = sc.total > 0 ? Math.min(100, (sc.done / sc.total) * 100) : 0;
   g.text(x, y++, `${shortPath(sc.source, Math.max(10, w - 14))}  ${formatBytes(sc.total)}`, { fg: T.bright, bg, attr: BOLD }, w);
   const left = sc.state === 'scanning' ? `ETA ${formatDuration(eta(sc.done, sc.total, sc.rate))}` : sc.state === 'done' ? `took ${formatDuration((sc.endedAt - sc.startedAt) / 1000)}` : '';
-  g.text(x, y++, `${sc.state.toUpperCase()}  ${pct.toFixed(0)}%  ${formatRate(sc.state === 'scanning' ? sc.rate : 0)}  ${left}`, { fg: sc.state === 'failed' ? T.err : T.text, bg }, w);
+  const secs = (sc.endedAt - sc.startedAt) / 1000;
+  const rate = sc.state === 'scanning' ? formatRate(sc.rate) : sc.state === 'done' && secs > 0 ? `avg ${formatRate(sc.total / secs)}` : '';
+  g.text(x, y++, `${sc.state.toUpperCase()}  ${pct.toFixed(0)}%  ${rate}  ${left}`, { fg: sc.state === 'failed' ? T.err : T.text, bg }, w);
   // progress bar
   const barW = Math.max(4, w);
   const filled = Math.round((pct / 100) * barW);
@@ -129,6 +131,11 @@ function drawScanTab(ctx: Ctx, s: State, r: Rect): void {
   }
 }
 
+/** 2024-01-01T10:07:12.000+01:00 -> 2024-01-01 10:07:12 (the zone is rarely known on FAT). */
+function shortTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+/, '').replace(/(Z|[+-]\d\d:?\d\d)$/, '');
+}
+
 /** Metadata rows for a found file: what the engine knows, then what the file itself says. */
 export function fileFacts(f: FoundFile): [string, string][] {
   const rows: [string, string][] = [];
@@ -140,8 +147,8 @@ export function fileFacts(f: FoundFile): [string, string][] {
   rows.push(['State', f.verdict + (f.reason ? `: ${f.reason}` : '')]);
   if (f.original) {
     rows.push(['On card', f.original.state]);
-    if (f.original.modified) rows.push(['Modified', f.original.modified]);
-    if (f.original.created) rows.push(['Created', f.original.created]);
+    if (f.original.modified) rows.push(['Modified', shortTime(f.original.modified)]);
+    if (f.original.created) rows.push(['Created', shortTime(f.original.created)]);
   }
   const ex = f.extents.slice(0, 3).map((e) => `${e.offset}+${e.length}`).join(', ');
   rows.push(['Extents', `${f.extents.length}: ${ex}${f.extents.length > 3 ? ', …' : ''}`]);
@@ -158,15 +165,16 @@ function drawPreview(ctx: Ctx & { images: ImagePlacement[] }, s: State, r: Rect,
     return;
   }
   const p: PreviewData | undefined = s.previews[fileId];
-  // Hex at the bottom when there is height; image left, facts right when there is width.
-  const hexRows = r.h >= 16 ? Math.min(6, Math.floor(r.h / 4)) : 0;
+  // Hex at the bottom when there is height; picture left and facts right when there is width.
+  const hexRows = r.h >= 14 ? Math.min(6, Math.floor(r.h / 4)) : 0;
   const top = { x: r.x, y: r.y, w: r.w, h: r.h - (hexRows ? hexRows + 1 : 0) };
-  const side = top.w >= 60;
+  const side = top.w >= 44;
+  const factW = Math.min(40, Math.max(24, Math.floor(top.w * 0.45)));
   const imgRect: Rect = side
-    ? { x: top.x + 1, y: top.y, w: Math.floor(top.w * 0.45), h: top.h }
+    ? { x: top.x + 1, y: top.y, w: top.w - factW - 3, h: top.h }
     : { x: top.x + 1, y: top.y, w: top.w - 2, h: Math.max(3, Math.floor(top.h / 2)) };
   const factRect: Rect = side
-    ? { x: imgRect.x + imgRect.w + 2, y: top.y, w: top.w - imgRect.w - 4, h: top.h }
+    ? { x: imgRect.x + imgRect.w + 2, y: top.y, w: factW, h: top.h }
     : { x: top.x + 1, y: imgRect.y + imgRect.h + 1, w: top.w - 2, h: top.h - imgRect.h - 1 };
 
   if (!p || p.status === 'loading') {
