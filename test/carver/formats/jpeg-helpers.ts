@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const MEDIA_DIR = resolve(repoRoot, '../shared/corpus/media');
 export const SYNTH_DIR = resolve(repoRoot, '../corpus-out/synth');
+/** Small committed JPEGs made by jpeg-fixtures/make.sh (cjpeg), for cases the corpus lacks. */
+export const FIXTURE_DIR = resolve(repoRoot, 'test/carver/formats/jpeg-fixtures');
 
 export function jpegsIn(dir: string, prefix = ''): { name: string; bytes: Buffer }[] {
   if (!existsSync(dir)) return [];

@@ -221,7 +221,13 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
       }
       const out = walkScan(ctx, scan, segEnd);
       if (!out.ok) {
-        if (out.endOfData) return ended(out.failAt);
+        if (out.endOfData) {
+          // The data ran out; but zeros at its end are no data (an unwritten or wiped tail).
+          const r = ended(out.failAt);
+          const z = r.status === 'partial' ? zeroRunStart(src, segEnd, r.length) : null;
+          if (z !== null) r.length = Math.max(segEnd, Math.ceil(z / SECTOR) * SECTOR);
+          return r;
+        }
         let good = Math.floor(out.failAt / SECTOR) * SECTOR;
         // Zeros decode as valid blocks with many Huffman tables; a long zero run just before the
         // failure is where the real data stopped (a tail that was never written, or wiped).
