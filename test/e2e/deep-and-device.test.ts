@@ -96,3 +96,18 @@ describe('scan', () => {
     expect(sha256File(DEMO)).toBe(before);
   });
 });
+
+describe('devices', () => {
+  it('lists an attached card (a loop device) with its size', () => {
+    const dev = execFileSync('losetup', ['-r', '-f', '--show', DEMO], { encoding: 'utf8' }).trim();
+    try {
+      const r = runCli(['devices', '--json']);
+      expect(r.code).toBe(0);
+      const drives = JSON.parse(r.stdout) as { path: string; size: number }[];
+      const d = drives.find((x) => x.path === dev);
+      expect(d?.size).toBe(fs.statSync(DEMO).size);
+    } finally {
+      spawnSync('losetup', ['-d', dev]);
+    }
+  });
+});
