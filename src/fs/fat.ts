@@ -227,7 +227,12 @@ function walkFat(
           }
         }
         const alts = highWordCandidates(h.rec.clusterLo, map, refs);
-        if (alts.length) h.entry.altFirstClusters = alts;
+        if (!alts.length) return;
+        h.entry.altFirstClusters = alts;
+        // The entry's own cluster is the less likely start when something else holds it now, or
+        // when the best alternative lies nearer the neighbouring entries' clusters.
+        const dist = (c: number): number => (refs.length ? Math.min(...refs.map((r) => Math.abs(r - c))) : c);
+        if (!map.isFree(h.rec.clusterLo) || (refs.length && dist(alts[0]) < dist(h.rec.clusterLo))) h.entry.firstClusterUnlikely = true;
       });
     }
     for (const h of here) {

@@ -21,6 +21,11 @@ export interface FsEntry {
    * Windows), the other possible first clusters, most likely first. The assembler tries each.
    */
   altFirstClusters?: number[];
+  /**
+   * True when `firstCluster` itself is less likely than `altFirstClusters[0]` (another file holds
+   * it now, or the alternative lies nearer the neighbouring entries): try the alternatives first.
+   */
+  firstClusterUnlikely?: boolean;
   /** exFAT NoFatChain: the file is one contiguous run of clusters. */
   contiguous?: boolean;
   /** ISO 8601 (with offset when known). */

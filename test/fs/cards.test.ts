@@ -109,6 +109,8 @@ for (const card of ['fs-fat12', 'fs-fat16', 'fs-fat32', 'fs-exfat']) {
         if (f.clusters) {
           expect(sha256(readRuns(img, vol.clusterOffset, vol.clusterSize, f.clusters, f.size))).toBe(f.sha256);
           expect(starts).toContain(f.clusters[0][0]);
+          // When the true start is an alternative, the entry says its own cluster is the unlikely one.
+          expect(!!e.firstClusterUnlikely).toBe(e.firstCluster !== f.clusters[0][0]);
         }
         if (f.state !== 'deleted') {
           // Live and trashed files: the FAT chain (or exFAT run) gives the bytes.
