@@ -135,7 +135,12 @@ function trackChunks(buf: Buffer, trak: Box, info: MovieInfo): void {
   // Chunk offsets.
   const offsets: number[] = [];
   const co = stco ?? co64;
-  if (!co) return; // no chunks at all (empty track, or fragmented movie)
+  if (!co) {
+    // No chunks is fine for an empty track or a fragmented movie, not when samples are listed.
+    const sz = stsz ?? stz2;
+    if (sz && sz.payload + 12 <= sz.end && buf.readUInt32BE(sz.payload + 8) > 0) info.broken.push('samples without chunk offsets');
+    return;
+  }
   const width = co === stco ? 4 : 8;
   if (co.payload + 8 > co.end) return void info.broken.push('short chunk offset box');
   const nChunks = buf.readUInt32BE(co.payload + 4);

@@ -145,7 +145,7 @@ function readIndex(file: ByteReader, boxes: readonly TopBox[]): Index {
         idx.nal.push(...m.nal);
         idx.broken.push(...m.broken);
         raw.push(...m.chunks);
-        if (m.compressed || (m.tracks === 0 && !m.fragmented) || m.tracks === m.externalTracks) idx.unchecked = true;
+        if (m.compressed || (m.chunks.length === 0 && !m.fragmented)) idx.unchecked = true;
       } else {
         const m = parseMeta(buf);
         if (!m.hasIloc) continue; // a camera's metadata trailer, not an item index
