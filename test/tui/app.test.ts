@@ -36,7 +36,7 @@ describe('dashboard in a headless terminal', () => {
     expect(lines[0]).toContain('Welcome');
     expect(text).toContain('OUTPUT');
     expect(text).toContain('PROBLEMS');
-    expect(lines[23]).toMatch(/no source │ idle │ J0 H0 M0 Q0/);
+    expect(lines[23]).toMatch(/no source │ idle │ JPEG 0 HEIC 0 MP4 0 MOV 0/);
     expect(lines.every((l) => l.length <= 80)).toBe(true);
     app.run('workbench.quit');
     await app.done;
@@ -95,7 +95,7 @@ describe('dashboard in a headless terminal', () => {
 
     // resize: everything is drawn again at the new size
     t.resize(80, 24);
-    text = await t.waitFor((x) => (x.split('\n')[23] ?? '').includes('J7 H1 M1 Q1'), 'the status bar at 80x24');
+    text = await t.waitFor((x) => (x.split('\n')[23] ?? '').includes('JPEG 7 HEIC 1 MP4 1 MOV 1'), 'the status bar at 80x24');
     expect((await t.lines()).every((l) => l.length <= 80)).toBe(true);
     t.resize(120, 40);
     await t.waitFor((x) => (x.split('\n')[39] ?? '').includes('JPEG 7 HEIC 1 MP4 1 MOV 1'), 'the status bar at 120x40');

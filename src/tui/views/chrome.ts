@@ -76,7 +76,7 @@ export function drawPanel(ctx: Ctx, s: State, l: Layout): void {
   if (s.panelTab === 'output') {
     const lines = s.output.slice(-b.h);
     lines.forEach((line, i) => g.text(b.x + 1, b.y + i, line, { fg: T.text, bg: T.editorBg }, b.w - 2));
-    if (!lines.length) g.text(b.x + 1, b.y, 'Nothing yet. Pick a card or an image and press Enter.', { fg: T.dim, bg: T.editorBg }, b.w - 2);
+    if (!lines.length) g.text(b.x + 1, b.y, 'Nothing yet.', { fg: T.dim, bg: T.editorBg }, b.w - 2);
   } else {
     const list = s.problems.slice(-b.h);
     list.forEach((p, i) => {
@@ -89,7 +89,7 @@ export function drawPanel(ctx: Ctx, s: State, l: Layout): void {
 }
 
 /** Status bar parts, each with how readily it gives way to a notice (higher goes first). */
-export function statusSegments(s: State, narrow: boolean): { text: string; drop: number }[] {
+export function statusSegments(s: State): { text: string; drop: number }[] {
   const sc = s.scan;
   const segs: { text: string; drop: number }[] = [];
   segs.push({ text: sc.source ? basename(sc.source) : 'no source', drop: 2 });
@@ -99,7 +99,7 @@ export function statusSegments(s: State, narrow: boolean): { text: string; drop:
   if (sc.state === 'scanning' || sc.state === 'paused') segs.push({ text: formatRate(sc.state === 'scanning' ? sc.rate : 0), drop: 4 });
   else if (sc.state === 'done' && sc.endedAt > sc.startedAt) segs.push({ text: `avg ${formatRate((sc.total * 1000) / (sc.endedAt - sc.startedAt))}`, drop: 4 });
   const f = sc.found;
-  segs.push({ text: narrow ? `J${f.jpeg} H${f.heic} M${f.mp4} Q${f.mov}` : `JPEG ${f.jpeg} HEIC ${f.heic} MP4 ${f.mp4} MOV ${f.mov}`, drop: 1 });
+  segs.push({ text: `JPEG ${f.jpeg} HEIC ${f.heic} MP4 ${f.mp4} MOV ${f.mov}`, drop: 1 });
   if (sc.state === 'scanning') segs.push({ text: `ETA ${formatDuration(eta(sc.done, sc.total, sc.rate))}`, drop: 3 });
   if (s.selected.size) segs.push({ text: `${s.selected.size} selected`, drop: 0 });
   return segs;
@@ -110,7 +110,7 @@ export function drawStatusBar(ctx: Ctx, s: State, l: Layout): void {
   const g = ctx.grid;
   const err = s.notice?.level === 'error';
   g.fill(r.x, r.y, r.w, 1, { fg: T.statusFg, bg: T.statusBg });
-  let segs = statusSegments(s, r.w < 100);
+  let segs = statusSegments(s);
   const noticeText = s.notice ? ` ${err ? '✖' : 'ℹ'} ${s.notice.text} ` : '';
   const width = (list: typeof segs) => list.reduce((n, x, i) => n + x.text.length + (i ? 3 : 0), 1);
   // A notice gets at least 30 columns (or its length): the least useful parts make way.

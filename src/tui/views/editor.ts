@@ -8,7 +8,7 @@ import { sampleMap, CELL_INTACT, CELL_PARTIAL, CELL_UNREADABLE } from '../state/
 import type { PreviewData, PreviewImage, State } from '../state/store.ts';
 import { displayName, folderOf } from '../state/tree.ts';
 import { T, button, type Ctx } from './theme.ts';
-import { shortPath } from './util.ts';
+import { shortPath, wrap } from './util.ts';
 
 export interface ImagePlacement {
   rect: Rect;
@@ -34,25 +34,25 @@ function drawWelcome(ctx: Ctx, s: State, r: Rect): void {
   let y = r.y + 1;
   const x = r.x + 2;
   const w = r.w - 4;
+  const end = r.y + r.h;
+  const para = (text: string, fg: number, indent = 0) => {
+    for (const line of wrap(text, w - indent)) if (y < end) g.text(x + indent, y++, line, { fg, bg }, w - indent);
+  };
   g.text(x, y++, 'photorescue', { fg: T.bright, bg, attr: BOLD }, w);
-  g.text(x, y++, 'Deleted photos and videos back from cards and images.', { fg: T.dim, bg }, w);
+  para('Get deleted photos and videos back from SD cards and disk images. Nothing is ever written to the card.', T.dim);
   y++;
-  const steps = [
-    '1. Pick a card or image on the left, press Enter.',
-    '   Nothing is ever written to it.',
-    '2. Found files appear on the left as it scans.',
-    '3. Enter previews, Space selects, r recovers.',
-  ];
-  for (const line of steps) if (y < r.y + r.h - 3) g.text(x, y++, line, { fg: T.text, bg }, w);
+  para('1. Pick a card or an image on the left and press Enter.', T.text);
+  para('2. Found files appear on the left while it scans.', T.text);
+  para('3. Enter previews a file, Space selects, r recovers.', T.text);
   y++;
-  if (y < r.y + r.h) {
+  if (y < end) {
     let bx = x;
     bx += button(ctx, bx, y, 'Try the demo card', 'drives.openDemo', r.x + r.w) + 2;
     bx += button(ctx, bx, y, 'Open image…', 'drives.openImage', r.x + r.w) + 2;
     button(ctx, bx, y, 'Commands', 'workbench.palette', r.x + r.w);
     y += 2;
   }
-  if (y < r.y + r.h) g.text(x, y++, 'Ctrl+P/F1 commands · ? keys · F9 side bar · q quit', { fg: T.dim, bg }, w);
+  para('Ctrl+P or F1: commands · ?: keys · F9 or Alt+B: side bar · q: quit', T.dim);
   if (s.recentImages.length && y + 1 < r.y + r.h) {
     y++;
     g.text(x, y++, 'Recent images', { fg: T.bright, bg, attr: BOLD }, w);

@@ -6,7 +6,7 @@ import type { Layout, Rect } from '../state/layout.ts';
 import { rowsOf, type State } from '../state/store.ts';
 import { displayName } from '../state/tree.ts';
 import { T, button, hit, type Ctx } from './theme.ts';
-import { shortPath } from './util.ts';
+import { shortPath, wrap } from './util.ts';
 
 const TITLES = { drives: 'DRIVES AND IMAGES', scan: 'SCAN', recovered: 'FOUND FILES', problems: 'PROBLEMS' };
 
@@ -74,21 +74,6 @@ function drawDrives(ctx: Ctx, s: State, body: Rect): void {
   }
   ctx.hits.push({ rect: { ...body, h: listH }, command: '', wheel: 'drives' });
   detailLines.forEach((line, i) => g.text(body.x + 1, body.y + listH + 1 + i, line, { fg: T.dim, bg: T.sidebarBg }, body.w - 2));
-}
-
-function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  for (const para of text.split('\n')) {
-    let line = '';
-    for (const word of para.split(' ')) {
-      if ((line + ' ' + word).trim().length > width && line) {
-        out.push(line);
-        line = word;
-      } else line = line ? `${line} ${word}` : word;
-    }
-    out.push(line);
-  }
-  return out;
 }
 
 /** 47K, 1.2M, 3.4G: sizes that fit a narrow tree. */
