@@ -32,10 +32,10 @@ interface DirJob {
 export function openFat(medium: ByteReader, partition: Partition): Opened | string {
   const problems: string[] = [];
   const where = `partition ${partition.index}`;
-  let g = parseFatBoot(readFull(medium, partition.offset, 512), partition.size);
+  let g = parseFatBoot(readFull(medium, partition.offset, 512));
   if (typeof g === 'string') {
     // FAT32 keeps a copy of its boot sector at sector 6: use it when the first one is damaged.
-    const backup = parseFatBoot(readFull(medium, partition.offset + 6 * 512, 512), partition.size);
+    const backup = parseFatBoot(readFull(medium, partition.offset + 6 * 512, 512));
     if (typeof backup === 'string' || backup.kind !== 'fat32') return g;
     problems.push(`${where}: boot sector damaged (${g}); using the FAT32 backup boot sector`);
     g = backup;

@@ -31,7 +31,7 @@ function label11(buf: Buffer, at: number): string {
 }
 
 /** Parse a FAT boot sector. Returns the geometry or a reason it is not a usable FAT volume. */
-export function parseFatBoot(b: Buffer, volumeBytes: number): FatGeometry | string {
+export function parseFatBoot(b: Buffer): FatGeometry | string {
   if (b.length < 512) return 'boot sector is short';
   const bps = b.readUInt16LE(11);
   const spc = b[13];
@@ -67,7 +67,6 @@ export function parseFatBoot(b: Buffer, volumeBytes: number): FatGeometry | stri
   const bits = kind === 'fat12' ? 12 : kind === 'fat16' ? 16 : 32;
   if (Math.floor((fatSectors * bps * 8) / bits) < clusterCount + 2) return 'FAT too small for the cluster count';
   // The volume may be longer than the image (a truncated dump): allowed, reads come back as zeros.
-  void volumeBytes;
   let activeFat = 0;
   let rootCluster = 0;
   let bpbLabel: string;
@@ -107,5 +106,5 @@ export function parseFatBoot(b: Buffer, volumeBytes: number): FatGeometry | stri
 export function looksLikeFatBoot(b: Buffer): boolean {
   if (b.length < 512 || b.readUInt16LE(510) !== 0xaa55) return false;
   if (b[0] !== 0xeb && b[0] !== 0xe9) return false;
-  return typeof parseFatBoot(b, Number.MAX_SAFE_INTEGER) !== 'string';
+  return typeof parseFatBoot(b) !== 'string';
 }

@@ -27,6 +27,11 @@ function openOne(medium: ByteReader, p: Partition): Opened | string {
 /**
  * Read the partition table and open every FAT12/16/32 or exFAT volume on the medium.
  * Never throws on a hostile medium: what cannot be read is listed in `problems`.
+ *
+ * Then, per volume: `entries()` walks the tree once (live, deleted and trash entries, folders
+ * included); a deleted entry's bytes most likely start at `firstCluster` (or, when
+ * `firstClusterUnlikely`, at `altFirstClusters[0]`), as one run when `contiguous` or when the FAT
+ * chain is gone (`chain()` gives null); `isFree()` tells which clusters nobody holds now.
  */
 export function openVolumes(medium: ByteReader): OpenedVolumes {
   const { partitions, problems } = readPartitions(medium);
