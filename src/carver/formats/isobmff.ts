@@ -322,6 +322,29 @@ export function chunkMap(file: ByteReader, maxSize = 64 * GiB): Range[] | null {
 }
 
 /**
+ * Where media data must lie according to one 'moov' or 'meta' box found on its own (whole box,
+ * header included): for an assembler that found the index of an mdat-first file elsewhere on
+ * the medium. File-relative, sorted, merged; null when the box holds no usable index.
+ */
+export function indexRanges(box: Buffer): Range[] | null {
+  try {
+    if (box.length < 16 || box.length > MAX_INDEX_BYTES) return null;
+    const type = box.toString('latin1', 4, 8);
+    if (type === 'moov') {
+      const m = parseMoov(box);
+      return m.broken.length === 0 && m.chunks.length > 0 ? mergeRanges(m.chunks) : null;
+    }
+    if (type === 'meta') {
+      const m = parseMeta(box);
+      return m.broken.length === 0 && m.extents.length > 0 ? mergeRanges(m.extents) : null;
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Check the H.264/HEVC framing of every coded picture the index lists (video samples, HEIC
  * tiles), in file order. For the fragment assembler: `bad` is where the file stops being
  * itself. Null when no index could be read.
