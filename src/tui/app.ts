@@ -585,8 +585,13 @@ export function startApp(o: AppOptions): App {
 
   function run(id: string, arg?: number | string): void {
     const f = commands[id];
-    if (f) f(arg);
-    else notice(`Unknown command ${id}`, 'error');
+    if (!f) return notice(`Unknown command ${id}`, 'error');
+    // A bug in one command must not take the screen down: it becomes a problem.
+    try {
+      f(arg);
+    } catch (e) {
+      problem(`${id}: ${(e as Error).message || String(e)}`);
+    }
   }
 
   function keyContext(): KeyContext | null {
@@ -597,7 +602,14 @@ export function startApp(o: AppOptions): App {
   }
 
   function onKey(e: KeyEvent): void {
-    if (state.overlay) return overlayKey(e);
+    if (state.overlay) {
+      try {
+        overlayKey(e);
+      } catch (err) {
+        problem(`key ${e.key}: ${(err as Error).message}`);
+      }
+      return;
+    }
     const cmd = resolveKey(e.key, keyContext());
     if (cmd) run(cmd);
   }
