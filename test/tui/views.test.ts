@@ -84,7 +84,7 @@ describe('scan tab', () => {
     const { text, lines } = await show(s);
     expect(text).toContain('PROBLEMS 1');
     expect(text).toContain('unreadable: 1048576 bytes at 12582912 (EIO)');
-    expect(lines[0]).toMatch(/^▌▣  DRIVES AND IMAGES/);
+    expect(lines[0]).toMatch(/^▌▣ {2}DRIVES AND IMAGES/);
     expect(lines.every((l) => l.length <= 80)).toBe(true);
   });
 });
