@@ -48,6 +48,8 @@ export function openFat(medium: ByteReader, partition: Partition): Opened | stri
   if (base + volBytes > medium.size) problems.push(`${where}: the volume runs past the end of the medium (truncated image?)`);
   const fatBytes = g.fatSectors * g.bytesPerSector;
   const map = fatTable(medium, base + g.fatOffset + g.activeFat * fatBytes, fatBytes, g.kind, g.clusterCount);
+  // The other FAT copy, for chains the active one has lost to bad sectors (read as zeros).
+  const mirror = g.numFats > 1 && g.mirrored ? fatTable(medium, base + g.fatOffset + (g.activeFat === 0 ? 1 : 0) * fatBytes, fatBytes, g.kind, g.clusterCount) : null;
   const dataOffset = base + g.dataOffset;
   const clusterOffset = (c: number): number => dataOffset + (c - 2) * g.clusterSize;
   const label = rootLabel(medium, g, map, base, clusterOffset) || g.bpbLabel;
@@ -61,7 +63,7 @@ export function openFat(medium: ByteReader, partition: Partition): Opened | stri
     dataOffset,
     clusterOffset,
     isFree: (c) => map.isFree(c),
-    chain: (first, max) => followChain(map, first, max, true),
+    chain: (first, max) => followChain(map, first, max, true) ?? (mirror ? followChain(mirror, first, max, true) : null),
     entries() {
       if (!cached) {
         const walked = walkFat(medium, g, map, base, clusterOffset, problems, where);

@@ -11,6 +11,8 @@ export interface FatGeometry {
   fatSectors: number;
   /** The FAT used (FAT32 may mirror or pick one with extFlags). */
   activeFat: number;
+  /** The FAT copies are kept equal (not FAT32 with mirroring turned off). */
+  mirrored: boolean;
   rootEntries: number;
   totalSectors: number;
   clusterCount: number;
@@ -68,11 +70,15 @@ export function parseFatBoot(b: Buffer): FatGeometry | string {
   if (Math.floor((fatSectors * bps * 8) / bits) < clusterCount + 2) return 'FAT too small for the cluster count';
   // The volume may be longer than the image (a truncated dump): allowed, reads come back as zeros.
   let activeFat = 0;
+  let mirrored = true;
   let rootCluster = 0;
   let bpbLabel: string;
   if (kind === 'fat32') {
     const ext = b.readUInt16LE(40);
-    if (ext & 0x80) activeFat = ext & 0x0f;
+    if (ext & 0x80) {
+      activeFat = ext & 0x0f;
+      mirrored = false;
+    }
     if (activeFat >= numFats) return 'active FAT number out of range';
     rootCluster = b.readUInt32LE(44);
     if (rootCluster < 2 || rootCluster > clusterCount + 1) return `root cluster ${rootCluster} out of range`;
@@ -91,6 +97,7 @@ export function parseFatBoot(b: Buffer): FatGeometry | string {
     numFats,
     fatSectors,
     activeFat,
+    mirrored,
     rootEntries,
     totalSectors,
     clusterCount,

@@ -67,6 +67,15 @@ describe('FAT12 card, patched', () => {
     expect(v.entries().some((x) => x.name === 'IMG_0001.JPG')).toBe(true);
   });
 
+  it('a chain broken in the first FAT is read from the second copy', () => {
+    const img = card('fs-fat12');
+    setFat12(img, 512, 6, 0); // IMG_0001.JPG is 5 -> 6 -> 7 -> 8; zero 6 in FAT 1 only
+    const v = openVolumes(bufferReader(img)).volumes[0];
+    expect(v.chain(5, 10)).toEqual([5, 6, 7, 8]);
+    setFat12(img, 512 + 12 * 512, 6, 0);
+    expect(openVolumes(bufferReader(img)).volumes[0].chain(5, 10)).toBeNull();
+  });
+
   it('a folder that contains itself or its parent is read once', () => {
     const img = card('fs-fat12');
     const { e: self } = entryOf(img, 'IMG_0003.JPG');
