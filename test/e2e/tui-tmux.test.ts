@@ -38,7 +38,9 @@ describe('dashboard in tmux', () => {
   });
 
   it('shows the workbench and answers keys', async () => {
-    const cmd = `cd ${JSON.stringify(work)} && XDG_CONFIG_HOME=${JSON.stringify(path.join(work, 'cfg'))} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)}`;
+    const run = `XDG_CONFIG_HOME=${JSON.stringify(path.join(work, 'cfg'))} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)}`;
+    // the shell's lines around the program show whether the terminal was given back cleanly
+    const cmd = `cd ${JSON.stringify(work)} && echo before-dashboard; ${run}; echo "dashboard-exit=$?"; sleep 60`;
     tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', cmd);
     let t = await waitFor((x) => x.includes('DRIVES AND IMAGES') && x.includes('Demo card'), 'the workbench');
     expect(t).toContain('Welcome');
@@ -65,6 +67,7 @@ describe('dashboard in tmux', () => {
     expect(t).toContain('FOUND FILES');
 
     tmux('send-keys', '-t', SESSION, 'q');
-    await waitFor((x) => !x.includes('FOUND FILES'), 'the program to quit');
+    t = await waitFor((x) => x.includes('dashboard-exit='), 'the program to quit');
+    expect(t.split('\n').slice(0, 2)).toEqual(['before-dashboard', 'dashboard-exit=0']);
   });
 });

@@ -65,7 +65,9 @@ export function openTerminal(opts: { input?: NodeJS.ReadStream; output?: NodeJS.
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
   const program = blessed.program({ input, output, tput: false, zero: true, resizeTimeout: 30 } as never) as unknown as BlessedProgram;
-  program.alternateBuffer();
+  // ?1049 alone: save the cursor, switch to the alternate screen (blessed without terminfo
+  // also sends ?47, which on the way back leaves the cursor where our last frame ended).
+  output.write('\x1b[?1049h');
   program.hideCursor();
   // SGR reports (1006) carry any column; button events and drag (1002) are what we use.
   program.setMouse({ vt200Mouse: true, sgrMouse: true, cellMotion: true }, true);
@@ -103,8 +105,7 @@ export function openTerminal(opts: { input?: NodeJS.ReadStream; output?: NodeJS.
       closed = true;
       program.disableMouse();
       program.showCursor();
-      output.write('\x1b[0m');
-      program.normalBuffer();
+      output.write('\x1b[0m\x1b[?1049l');
       program.destroy();
     },
   };
@@ -114,8 +115,6 @@ export function openTerminal(opts: { input?: NodeJS.ReadStream; output?: NodeJS.
 interface BlessedProgram {
   cols: number;
   rows: number;
-  alternateBuffer(): void;
-  normalBuffer(): void;
   hideCursor(): void;
   showCursor(): void;
   setMouse(opts: Record<string, boolean>, enable: boolean): void;
