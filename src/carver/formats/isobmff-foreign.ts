@@ -1,7 +1,8 @@
 // Where media data with no index to check it against stops being this file: the first sector
-// that starts another photo or video. Coded video and audio almost never begin a 512-byte
-// sector with a JPEG start-of-image marker or a valid 'ftyp' box, while on a card the next file
-// always starts on a sector. Used only when the index (moov/meta) is lost.
+// that starts another photo or video, or a 4 KiB block of zeros (space never written). Coded
+// video and audio almost never begin a 512-byte sector with a JPEG start-of-image marker or a
+// valid 'ftyp' box, while on a card the next file always starts on a sector. Used only when the
+// index (moov/meta) is lost: the file is partial either way, this only bounds what is kept.
 import type { ByteReader } from '../../core/types.ts';
 import { parseFtyp } from './isobmff-brands.ts';
 
@@ -9,6 +10,13 @@ const SECTOR = 512;
 const CHUNK = 1 << 20;
 /** Most bytes read looking for another file's start; past this, the bytes are left as they are. */
 export const FOREIGN_SCAN_BUDGET = 256 * 1024 * 1024;
+
+const ZERO_RUN = 4096;
+
+function isZero(b: Buffer, at: number, len: number): boolean {
+  for (let i = at; i < at + len; i++) if (b[i] !== 0) return false;
+  return true;
+}
 
 function jpegStart(b: Buffer, at: number): boolean {
   if (b[at] !== 0xff || b[at + 1] !== 0xd8 || b[at + 2] !== 0xff) return false;
@@ -28,6 +36,8 @@ export function foreignStart(file: ByteReader, from: number, to: number, budget 
     const last = Math.min(CHUNK, end - base);
     for (let at = 0; at < last; at += SECTOR) {
       if (jpegStart(buf, at)) return base + at;
+      // Never-written space: coded video cannot hold 4 KiB of zeros (no NAL ends in 0x00).
+      if ((base + at) % ZERO_RUN === 0 && at + ZERO_RUN <= buf.length && isZero(buf, at, ZERO_RUN)) return base + at;
       if (buf[at + 4] === 0x66 && buf[at + 5] === 0x74 && buf[at + 6] === 0x79 && buf[at + 7] === 0x70) {
         if (parseFtyp(file.read(base + at, 256))) return base + at;
       }
