@@ -479,6 +479,10 @@ export function startApp(o: AppOptions): App {
       void startScan(o.demoImage);
     },
     'drives.refresh': () => void refreshDrives(),
+    'recent.open': (arg) => {
+      const p = state.recentImages[Number(arg)];
+      if (p) void startScan(p);
+    },
     'drives.click': (arg) => {
       // One click selects, a double click scans (as a double click opens in a file manager).
       const i = Number(arg);

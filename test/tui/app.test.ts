@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/tui/app.ts';
 import { DEFAULT_SETTINGS, loadSettings } from '../../src/tui/settings.ts';
-import { DEMO, demoTruth, sha256File, tmpDir } from '../e2e/helpers/dashboard.ts';
+import { DEMO, demoTruth, recoveredFiles, sha256File, tmpDir } from '../e2e/helpers/dashboard.ts';
+import { todayStamp } from '../../src/tui/format.ts';
 import { HeadlessTerm } from './helpers/headless.ts';
 
 const work = tmpDir('pr-tui-app-');
@@ -152,6 +153,27 @@ describe('dashboard in a headless terminal', () => {
     await app.done;
     // remembered in recent images
     expect(loadSettings(settingsFile).recentImages[0]).toBe(path.join(dir, 'card-copy.img'));
+  });
+
+  it('recovers all files to the default folder and shows it on the Scan tab', async () => {
+    const before = sha256File(DEMO);
+    const { app, t } = start(100, 30, 'f');
+    await t.waitFor((x) => x.includes('Demo card'), 'drives');
+    t.key('d');
+    await t.waitFor((x) => x.includes('Scan done'), 'the scan');
+    t.key('R');
+    await t.waitFor((x) => x.includes(`Recover ${wanted.length} files to folder`), 'the prompt');
+    t.key('enter');
+    const out = path.join(work, `recovered-${todayStamp()}`);
+    await t.waitFor((x) => x.includes(`Recovered ${wanted.length} of ${wanted.length} files`), 'the recovery');
+    expect(app.state().activeTab).toBe('scan'); // the Scan tab opened with the scan
+    const text = await t.waitFor((x) => x.includes(`Recovered ${wanted.length}/${wanted.length} files`), 'the scan tab line');
+    expect(text).toContain(out.slice(0, 20));
+    const got = recoveredFiles(out);
+    expect([...got.values()].sort()).toEqual(wanted.map((f) => f.sha256).sort());
+    app.run('workbench.quit');
+    await app.done;
+    expect(sha256File(DEMO)).toBe(before);
   });
 
   it('answers the mouse: activity icons, rows, check boxes, wheel', async () => {

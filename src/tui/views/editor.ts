@@ -1,13 +1,13 @@
 // The editor area: Welcome, the Scan tab (progress, throughput, counts, map of the medium)
 // and the Preview tab (image, metadata, hex).
 import type { FoundFile } from '../../core/types.ts';
-import { BOLD, fit } from '../render/grid.ts';
+import { BOLD, UNDERLINE, fit } from '../render/grid.ts';
 import { eta, formatBytes, formatDuration, formatRate, sparkline } from '../format.ts';
 import type { Layout, Rect } from '../state/layout.ts';
 import { sampleMap, CELL_INTACT, CELL_PARTIAL, CELL_UNREADABLE } from '../state/scanmap.ts';
 import type { PreviewData, PreviewImage, State } from '../state/store.ts';
 import { displayName, folderOf } from '../state/tree.ts';
-import { T, button, type Ctx } from './theme.ts';
+import { T, button, hit, type Ctx } from './theme.ts';
 import { shortPath, wrap } from './util.ts';
 
 export interface ImagePlacement {
@@ -56,7 +56,10 @@ function drawWelcome(ctx: Ctx, s: State, r: Rect): void {
   if (s.recentImages.length && y + 1 < r.y + r.h) {
     y++;
     g.text(x, y++, 'Recent images', { fg: T.bright, bg, attr: BOLD }, w);
-    for (const p of s.recentImages.slice(0, Math.max(0, r.y + r.h - y))) g.text(x + 2, y++, shortPath(p, w - 2), { fg: T.accent, bg }, w - 2);
+    s.recentImages.slice(0, Math.max(0, r.y + r.h - y)).forEach((p, i) => {
+      g.text(x + 2, y, shortPath(p, w - 2), { fg: T.accent, bg, attr: UNDERLINE }, w - 2);
+      hit(ctx, x + 2, y++, Math.min(w - 2, p.length), 'recent.open', i);
+    });
   }
 }
 
@@ -103,6 +106,12 @@ function drawScanTab(ctx: Ctx, s: State, r: Rect): void {
     bx += button(ctx, bx, y, 'Show files', 'view.recovered', r.x + r.w) + 1;
     if (sc.state !== 'scanning' && sc.state !== 'paused') button(ctx, bx, y, 'Scan again', 'scan.rescan', r.x + r.w);
     y += 1;
+  }
+  if (s.recover && y < r.y + r.h) {
+    const rc = s.recover;
+    const verb = rc.state === 'running' ? 'Recovering' : rc.state === 'done' ? 'Recovered' : `Recovery ${rc.state}:`;
+    const line = `${verb} ${rc.written}/${rc.wanted} files (${formatBytes(rc.bytes)}) to ${rc.out}`;
+    g.text(x, y++, line, { fg: rc.state === 'failed' ? T.err : rc.state === 'done' ? T.ok : T.text, bg }, w);
   }
   if (y + 2 >= r.y + r.h) return;
   y++;
