@@ -1,9 +1,10 @@
 // npm run bench [-- --only NAME[,NAME] --runs N --quick --tools photorescue,photorec,tsk --synth DIR --timeout S]
 //
 // Benchmarks photorescue against PhotoRec and The Sleuth Kit's tsk_recover on the corpus cards:
-// builds what it needs into bench/work/ (synthetic media, the public scenario cards, a 2 GiB
-// throughput card), then for every card times `cat image`, each tool (median of N runs, each
-// after sync + a warm read), scores each tool's output (every run) with ../shared/corpus/score.py, and writes
+// builds what it needs into bench/work/ (synthetic media, the public scenario cards, the extra
+// ones in bench/scenarios, a 2 GiB throughput card), then for every card times `cat image` and
+// each tool (median of N runs, each after sync + a warm read), scores each tool's output (every
+// run) with ../shared/corpus/score.py, and writes
 // bench/results/latest.md (+ latest.json). Not part of the test suite: it takes minutes.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -32,7 +33,7 @@ function main(): number {
     },
   });
   if (v.help) {
-    process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 7).join('\n') + '\n');
+    process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 8).join('\n') + '\n');
     return 0;
   }
   const runs = Number(v.runs);
@@ -45,7 +46,7 @@ function main(): number {
   const work = join(ROOT, 'bench/work');
   const p: Paths = { root: ROOT, corpus: resolve(v.corpus), work, synth: resolve(v.synth ?? join(work, 'synth')) };
   const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
-  const names = v.only?.length ? v.only.flatMap((s) => s.split(',')).filter(Boolean) : defaultCards(p.corpus, v.quick);
+  const names = v.only?.length ? v.only.flatMap((s) => s.split(',')).filter(Boolean) : defaultCards(p, v.quick);
 
   const m = machine(ROOT); // before the run: the commit and tree state that was measured
   const results: CardResult[] = [];

@@ -1,6 +1,8 @@
-// The benchmark's cards: the public corpus scenarios and a 2 GiB throughput card, built at
-// bench time by the corpus's make_card.py into bench/work/cards/<name>/ (never committed),
-// plus the committed fixture cards by name. A card is rebuilt only when its recipe changed.
+// The benchmark's cards: the public corpus scenarios, our harder extra scenarios
+// (bench/scenarios: Windows-style deletes, lost directory entries, free noise gaps, interleaved
+// exFAT clips, FAT16, no partition table) and a 2 GiB throughput card, built at bench time by
+// the corpus's make_card.py into bench/work/cards/<name>/ (never committed), plus the committed
+// fixture cards by name. A card is rebuilt only when its recipe changed.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -46,9 +48,16 @@ export function publicScenarios(corpus: string): string[] {
     .sort();
 }
 
-/** Default set: every public scenario but the 3 GiB one, plus the 2 GiB throughput card. */
-export function defaultCards(corpus: string, quick: boolean): string[] {
-  const names = publicScenarios(corpus).filter((n) => n !== 'throughput-3g');
+export function extraScenarios(root: string): string[] {
+  return readdirSync(join(root, 'bench/scenarios'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => basename(f, '.json'))
+    .sort();
+}
+
+/** Default set: every public scenario but the 3 GiB one, the extra ones, and the 2 GiB throughput card. */
+export function defaultCards(p: Paths, quick: boolean): string[] {
+  const names = [...publicScenarios(p.corpus).filter((n) => n !== 'throughput-3g'), ...extraScenarios(p.root)];
   return quick ? names : [...names, 'throughput-2g'];
 }
 
@@ -80,10 +89,11 @@ export function ensureCard(p: Paths, name: string, log: (s: string) => void): Ca
   let recipe: Recipe;
   if (name === 'throughput-2g') recipe = throughput2g(p.corpus);
   else if (pub.includes(name)) recipe = { scenario: join(p.corpus, 'scenarios', `${name}.json`), sets: [] };
+  else if (extraScenarios(p.root).includes(name)) recipe = { scenario: join(p.root, 'bench/scenarios', `${name}.json`), sets: [] };
   else {
     const f = fixtureCard(p.root, name);
     if (f) return f;
-    throw new Error(`unknown card ${name}: not a public scenario (${pub.join(', ')}), throughput-2g, or a fixture card`);
+    throw new Error(`unknown card ${name}: not a public scenario (${pub.join(', ')}), bench/scenarios/*.json, throughput-2g, or a fixture card`);
   }
   const dir = join(p.work, 'cards', name);
   const image = join(dir, 'card.img');
