@@ -39,23 +39,26 @@ export function sampleIsNalFramed(read: (pos: number, len: number) => Buffer, of
   let p = offset;
   const end = offset + size;
   for (let n = 0; p < end; n++) {
-    if (n >= MAX_NALS_PER_SAMPLE || p + L + header > end) return false;
-    const h = read(p, L + header);
-    if (h.length < L + header) return false;
-    const len = L === 4 ? h.readUInt32BE(0) : L === 2 ? h.readUInt16BE(0) : h[0];
-    if (len < header || p + L + len > end) return false;
+    if (n >= MAX_NALS_PER_SAMPLE) return false;
+    const h = p + L + header <= end ? read(p, L + header) : Buffer.alloc(0);
+    const len = h.length < L + header ? -1 : L === 4 ? h.readUInt32BE(0) : L === 2 ? h.readUInt16BE(0) : h[0];
+    if (len < header || p + L + len > end) return n > 0 && zeroPadding(read, p, end);
     const b0 = h[L];
     if (b0 & 0x80) return false; // forbidden_zero_bit
-    if (codec.hevc) {
-      if (((b0 >> 1) & 0x3f) > 47) return false; // unspecified NAL types
-      if ((h[L + 1] & 7) === 0) return false; // temporal_id_plus1 is never 0
-    } else {
-      const type = b0 & 0x1f;
-      if (type === 0 || type > 23) return false; // unspecified NAL types
-    }
+    // NAL types are not judged beyond that: Dolby Vision carries its RPU in HEVC type 62, MVC
+    // uses H.264 types 14, 15 and 20; the lengths tiling the sample is the strong check.
+    if (codec.hevc && (h[L + 1] & 7) === 0) return false; // temporal_id_plus1 is never 0
+    if (!codec.hevc && (b0 & 0x1f) === 0) return false; // type 0 is never written
     p += L + len;
   }
   return true;
+}
+
+/** Some muxers pad a sample after its last NAL unit with a few zero bytes. */
+function zeroPadding(read: (pos: number, len: number) => Buffer, from: number, end: number): boolean {
+  if (end - from > 256) return false;
+  const rest = read(from, end - from);
+  return rest.length === end - from && rest.every((b) => b === 0);
 }
 
 export interface SampleCheck {

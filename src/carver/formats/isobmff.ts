@@ -20,6 +20,10 @@ const TOP_LEVEL = new Set([
   'ftyp', 'moov', 'mdat', 'meta', 'free', 'skip', 'wide', 'uuid', 'pdin', 'moof', 'mfra', 'sidx', 'styp', 'emsg',
   'prft', 'ssix', 'idat', 'iinf', 'jumb', 'PICT', 'pnot', 'sefd', 'udta', 'junk', 'bloc', 'ainf', 'mvex',
 ]);
+/** What an unknown box type must look like to be stepped over: letters, digits, trailing spaces. */
+const PLAUSIBLE_TYPE = /^[A-Za-z0-9]{2}[A-Za-z0-9 ]{2}$/;
+/** Largest unknown box stepped over (maker previews and metadata are far smaller). */
+const MAX_UNKNOWN_BOX = 64 * 1024 * 1024;
 /** Boxes that may follow a complete file (camera trailers, padding, fragment index). */
 const TRAILERS = new Set(['free', 'skip', 'wide', 'uuid', 'meta', 'udta', 'sefd', 'jumb', 'pnot', 'PICT', 'mfra', 'sidx', 'emsg', 'prft', 'ssix', 'junk']);
 
@@ -64,7 +68,10 @@ function walk(file: ByteReader, maxSize: number): Walk {
     if (file.size - pos < 8) return stop('eof');
     const h = readTopHeader(file, pos);
     if (!h) return stop('notbox', 'unreadable box header');
-    if (!TOP_LEVEL.has(h.type)) return stop('notbox', 'not a box');
+    // A writer's own box (a four-letter type we do not know) is stepped over when it is small
+    // and whole; what comes after the file proper is judged later (only known trailers count).
+    const known = TOP_LEVEL.has(h.type);
+    if (!known && !(PLAUSIBLE_TYPE.test(h.type) && h.size >= 8 && h.size <= MAX_UNKNOWN_BOX && pos + h.size <= file.size)) return stop('notbox', 'not a box');
     if ((h.type === 'ftyp') !== (pos === 0)) return stop('notbox', 'ftyp out of place');
     // One movie and one item index per file: a second one belongs to the next file.
     if ((h.type === 'moov' || h.type === 'meta') && seen.has(h.type)) return stop('notbox', `second ${h.type}`);
@@ -263,6 +270,7 @@ function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number, c
   for (const b of boxes) {
     if (b.offset < required) continue;
     // A box cut by the end of the reader right where this file goes on: the rest is missing.
+    // (Only known types are ever cut: the walk steps over unknown ones only when whole.)
     if (b.cut) return done({ status: 'partial', length: file.size, expectedLength: b.offset + b.size, reason: `cut inside ${b.type} after the file's data` });
     if (!TRAILERS.has(b.type) || b.toEnd) break;
     if (b.type === 'mfra' && !mfroAgrees(file, b)) break;

@@ -51,14 +51,20 @@ describe('NAL framing check', () => {
     }
   });
 
-  it('HEVC: a zero temporal id or an unspecified NAL type fails', () => {
-    const good = sample([{ header: [0x26, 0x01], size: 400 }]);
+  it('HEVC: a zero temporal id or the forbidden bit fails; Dolby Vision RPU (type 62) passes', () => {
+    const good = sample([{ header: [0x26, 0x01], size: 400 }, { header: [0x7c, 0x01], size: 90 }]);
     expect(checkSamples(bufferReader(track([good], true).data), [track([good], true).t]).bad).toBe(-1);
-    for (const header of [[0x26, 0x00], [0x7e, 0x01], [0xa6, 0x01]]) {
+    for (const header of [[0x26, 0x00], [0xa6, 0x01]]) {
       const bad = sample([{ header, size: 400 }]);
       const { data, t } = track([good, bad], true);
       expect({ header, bad: checkSamples(bufferReader(data), [t]).bad }).toEqual({ header, bad: t.offsets[1] });
     }
+  });
+
+  it('accepts a few zero bytes of padding after the last NAL unit, not a sample of zeros', () => {
+    const padded = Buffer.concat([sample([{ header: [0x41], size: 700 }]), Buffer.alloc(3)]);
+    const { data, t } = track([padded, Buffer.alloc(200)], false);
+    expect(checkSamples(bufferReader(data), [t])).toMatchObject({ bad: t.offsets[1], lastGood: t.offsets[0] });
   });
 
   it('skips a track written with Annex B start codes instead of lengths', () => {

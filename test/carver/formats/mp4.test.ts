@@ -75,6 +75,18 @@ describe('mp4 box sizes', () => {
     expect(measure(Buffer.concat([unshifted, noise(8192, 2)])).status).not.toBe('complete');
   });
 
+  it('steps over a maker box it does not know inside the file, and not after it', () => {
+    const file = corpus('android6_gps.mp4');
+    const [ft] = rawBoxes(file);
+    const maker = Buffer.alloc(40, 0x11);
+    maker.writeUInt32BE(40, 0);
+    maker.write('Xmkr', 4, 'latin1');
+    const withMaker = shiftChunkOffsets(Buffer.concat([file.subarray(0, ft.end), maker, file.subarray(ft.end)]), 40);
+    expect(measure(Buffer.concat([withMaker, noise(8192, 11)]))).toEqual({ status: 'complete', length: file.length + 40 });
+    // After the file proper an unknown box is where the next thing on the card begins.
+    expect(measure(Buffer.concat([file, maker, noise(8192, 12)]))).toEqual({ status: 'complete', length: file.length });
+  });
+
   it('bounds an mdat of size 0 (to the end) by the sample tables when moov comes first', () => {
     const file = Buffer.from(corpus('apple_coremedia_moov_first.mp4'));
     const mdat = rawBoxes(file).find((b) => b.type === 'mdat')!;
