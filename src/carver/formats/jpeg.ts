@@ -112,6 +112,13 @@ export interface DecodeProgress {
   end?: number;
   /** Where the decoder noticed the stream stopped making sense (not sector-rounded). */
   failAt?: number;
+  /**
+   * A hint, when decoding failed late: the byte where the picture's rows stop lining up with
+   * the rows above (foreign scan data decoding as valid blocks), before goodLength. Busy parts
+   * of real pictures can look the same, so treat it as one more place to try a joint, not as
+   * the end of the good data.
+   */
+  suspect?: number;
   /** True when the reader ended before EOI: the rest is missing rather than wrong. */
   ranOut?: boolean;
   reason?: string;
@@ -129,6 +136,7 @@ export function jpegDecodeUntilFailure(file: ByteReader, maxSize = JPEG_MAX_SIZE
   const out: DecodeProgress = { ok: false, goodLength: w.length };
   if (w.failAt !== undefined) out.failAt = w.failAt;
   if (w.reason) out.reason = w.reason;
+  if (w.suspect !== undefined) out.suspect = w.suspect;
   if (w.status === 'partial' && w.length === file.size && w.reason === 'data ends before EOI') out.ranOut = true;
   return out;
 }

@@ -207,6 +207,21 @@ describe('jpegDecodeUntilFailure', () => {
     expect(r.failAt).toBeGreaterThanOrEqual(at);
   });
 
+  it("hints where another photo's scan data was spliced in when it decodes for a while", () => {
+    // Both files use the standard Huffman tables, so the foreign data decodes as valid blocks
+    // for tens of KB; the rows stop lining up with the rows above right at the joint.
+    const b = byName('canon_sx60hs.jpg');
+    const other = byName('jolla_phone.jpg');
+    for (const at of [200 * 1024, 400 * 1024]) {
+      const c = Buffer.concat([b.subarray(0, at), other.subarray(entropyStart(other) + 8192)]);
+      const r = jpegDecodeUntilFailure(bufferReader(c));
+      expect(r.ok).toBe(false);
+      expect(r.suspect).toBeDefined();
+      expect(Math.abs(r.suspect! - at)).toBeLessThanOrEqual(4096);
+      expect(r.suspect!).toBeLessThan(r.goodLength);
+    }
+  });
+
   it('says the data ran out (rather than went wrong) for a truncated file', () => {
     const b = byName('canon_sd300.jpg');
     const r = jpegDecodeUntilFailure(bufferReader(b.subarray(0, 300_000)));

@@ -10,6 +10,8 @@ export type ScanOutcome =
       failAt: number;
       /** The reader (or the size bound) ended inside the scan. */
       endOfData?: boolean;
+      /** Where the picture content probably stopped being this picture (see splice.ts). */
+      suspect?: number;
     };
 
 /** Blocks per line of one component in a non-interleaved scan (T.81 A.2.2). */

@@ -9,7 +9,7 @@ import type { HuffTable } from './huffman.ts';
 import { blocksHigh, blocksWide, dcLimit, type ScanOutcome } from './geometry.ts';
 
 /** Past this many blocks the masks would cost too much memory; such frames are walked by markers only. */
-export const MAX_MASK_BLOCKS = 4 * 1024 * 1024;
+export const MAX_MASK_BLOCKS = 2 * 1024 * 1024;
 
 export class ProgressiveState {
   /** Per component: 2 words per block of the padded block grid (mcusX*h × mcusY*v). */

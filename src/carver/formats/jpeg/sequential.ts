@@ -9,7 +9,8 @@
 import type { BitReader } from './bitreader.ts';
 import { FAST_BITS, FAST_MASK, PAIR_BITS, PAIR_EOB, PAIR_MASK, seqAcPairTable, seqAcTable } from './huffman.ts';
 import type { Frame, Scan, Tables } from './headers.ts';
-import { dcLimit, scanBlockCount, type ScanOutcome } from './geometry.ts';
+import { blocksWide, dcLimit, scanBlockCount, type ScanOutcome } from './geometry.ts';
+import { MAX_TRACKED_MCUS, spliceStart } from './splice.ts';
 
 export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables: Tables, start: number): ScanOutcome {
   const ns = scan.components.length;
@@ -44,6 +45,17 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
   const mcuCount = ns === 1 ? scanBlockCount(frame, scan.components[0].index) : frame.mcusX * frame.mcusY;
   const ri = tables.restartInterval;
   const pred = new Int32Array(4);
+  // For spliceStart(): each MCU's first-block DC, its difference to the MCU above, and where
+  // the MCU starts. A few integer ops per MCU, next to dozens of Huffman symbols.
+  const gridW = ns === 1 ? blocksWide(frame, scan.components[0].index) : frame.mcusX;
+  const track = mcuCount <= MAX_TRACKED_MCUS;
+  const rowDc = new Int32Array(gridW);
+  const vd = new Int32Array(track ? mcuCount : 0);
+  const hd = new Int32Array(track ? mcuCount : 0);
+  const mcuAt = new Uint32Array(track ? mcuCount : 0);
+  let col = 0;
+  let mcuIx = 0;
+  let dc0 = 0;
 
   r.seek(start);
   let buf = r.buf;
@@ -57,6 +69,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
   outer: while (done < mcuCount) {
     const n = ri > 0 ? Math.min(ri, mcuCount - done) : mcuCount - done;
     for (let m = 0; m < n; m++) {
+      if (track) mcuAt[mcuIx] = r.bufStart + pos - (bits >> 3);
       for (let b = 0; b < bpm; b++) {
         // --- DC difference
         if (bits < 17) {
@@ -95,6 +108,7 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
             break outer;
           }
         }
+        if (b === 0) dc0 = pred[predIx[0]];
         // --- AC coefficients
         const fast = acFast[b];
         const pair = acPair[b];
@@ -164,6 +178,15 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
         reason = 'entropy data ended inside an MCU';
         break outer;
       }
+      if (track) {
+        const d = dc0 - rowDc[col];
+        vd[mcuIx] = d < 0 ? -d : d;
+        const h = col > 0 ? dc0 - rowDc[col - 1] : 0;
+        hd[mcuIx] = h < 0 ? -h : h;
+      }
+      rowDc[col] = dc0;
+      if (++col === gridW) col = 0;
+      mcuIx++;
     }
     done += n;
     r.pos = pos; r.acc = acc & 0x3fffffff; r.bits = bits;
@@ -179,18 +202,18 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
       buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
     }
   }
+  const failed = (why: string): ScanOutcome => {
+    const endOfData = r.marker === 0x100;
+    const suspect = track && !endOfData ? spliceStart(vd, hd, mcuAt, gridW, mcuIx) : null;
+    return { ok: false, reason: why, failAt: r.position(), endOfData, ...(suspect !== null ? { suspect } : {}) };
+  };
   if (reason) {
     r.pos = pos; r.acc = acc & 0x3fffffff; r.bits = bits;
-    return { ok: false, reason, failAt: r.position(), endOfData: r.marker === 0x100 };
+    return failed(reason);
   }
   const mk = r.finishSegment();
   if (mk < 0 || mk === 0x100 || (mk >= 0xd0 && mk <= 0xd7)) {
-    return {
-      ok: false,
-      reason: mk === 0x100 ? 'data ends inside the scan' : 'scan does not end at a marker after its last MCU',
-      failAt: r.position(),
-      endOfData: r.marker === 0x100,
-    };
+    return failed(mk === 0x100 ? 'data ends inside the scan' : 'scan does not end at a marker after its last MCU');
   }
   return { ok: true, next: r.markerPos };
 }

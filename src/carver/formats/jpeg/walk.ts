@@ -36,6 +36,8 @@ export interface WalkResult {
   reason?: string;
   /** partial: where the data stopped making sense (before sector rounding). */
   failAt?: number;
+  /** partial: where a splice of foreign scan data probably began (a hint; see splice.ts). */
+  suspect?: number;
   /** partial: the MPF index says the file is this long. */
   expectedLength?: number;
   frame?: Frame;
@@ -235,8 +237,12 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
         if (z !== null) good = Math.min(good, Math.ceil(z / SECTOR) * SECTOR);
         const zs = firstZeroSector(src, firstScan < 0 ? segEnd : firstScan, out.failAt);
         if (zs !== null) good = Math.min(good, zs);
+
         good = Math.max(good, Math.min(segEnd, out.failAt));
-        return { status: 'partial', length: good, failAt: out.failAt, reason: out.reason, frame, apps, mpfImages };
+        const res: WalkResult = { status: 'partial', length: good, failAt: out.failAt, reason: out.reason, frame, apps, mpfImages };
+        // Only a hint: busy parts of real pictures can look like splices (see splice.ts).
+        if (out.suspect !== undefined && out.suspect < good) res.suspect = out.suspect;
+        return res;
       }
       pos = out.next;
       continue;
