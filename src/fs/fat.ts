@@ -172,90 +172,139 @@ function walkFat(
     return { buf, offsets: fresh.map(clusterOffset), self: fresh[0] };
   };
 
-  while (jobs.length) {
-    const job = jobs.pop()!;
-    const dir = readDir(job);
-    if (!dir) continue;
-    const slotOffset = (at: number): number =>
-      job.cluster === 0 ? dir.offsets[0] + at : dir.offsets[Math.floor(at / g.clusterSize)] + (at % g.clusterSize);
-    const recs = parseFatDir(dir.buf, fat32);
-    const here: { rec: FatDirent; entry: FsEntry }[] = [];
-    for (const rec of recs) {
-      if (rec.isDot) continue;
-      const deleted = rec.deleted || job.deleted;
-      if (rec.isLabel && !rec.isDir) continue;
-      // Live entries of a live folder are taken as they are; anything else must look sane.
-      if ((deleted || rec.afterEnd) && !rec.plausible) continue;
-      if (rec.afterEnd && !rec.deleted && !job.deleted) continue;
-      const firstCluster = rec.clusterLo + rec.clusterHi * 0x10000;
-      if (deleted && firstCluster !== 0 && !inRange(firstCluster)) continue;
-      if (deleted && rec.size > g.clusterCount * g.clusterSize) continue;
-      const name = rec.longName ?? (rec.shortFirst ? rec.shortFirst + rec.shortRest : '');
-      const entry: FsEntry = {
-        folder: job.folder,
-        name,
-        nameInferred: false,
-        state: deleted ? 'deleted' : 'live',
-        isDir: rec.isDir,
-        size: rec.isDir ? 0 : rec.size,
-        firstCluster,
-        modified: fatDateTime(rec.wrtDate, rec.wrtTime),
-        created: fatDateTime(rec.crtDate, rec.crtTime, rec.crtTenth),
-        accessed: fatDate(rec.accDate),
-        entryOffset: slotOffset(rec.at),
-      };
-      here.push({ rec, entry });
-    }
-    // Lost first characters, guessed from the complete names in the same folder.
-    const known = here.filter((h) => h.entry.name).flatMap((h) => [h.entry.name, h.rec.shortFirst + h.rec.shortRest]);
-    for (const h of here) {
-      if (h.entry.name) continue;
-      const guess = inferFirstChar(h.rec.shortRest, known);
-      h.entry.name = guess.name;
-      h.entry.nameInferred = guess.inferred;
-    }
-    // Windows zeroes the high word of a deleted FAT32 entry's first cluster.
-    if (fat32 && g.clusterCount > 0xffff) {
-      here.forEach((h, i) => {
-        if (h.entry.state !== 'deleted' || h.rec.clusterHi !== 0 || h.rec.clusterLo < 2) return;
-        const refs: number[] = dir.self ? [dir.self] : [];
-        for (const dirn of [-1, 1]) {
-          for (let j = i + dirn; j >= 0 && j < here.length; j += dirn) {
-            const o = here[j];
-            if (o.entry.firstCluster >= 2 && (o.entry.state === 'live' || o.rec.clusterHi !== 0)) {
-              refs.push(o.entry.firstCluster);
-              break;
+  const drain = (): void => {
+    while (jobs.length) {
+      const job = jobs.pop()!;
+      const dir = readDir(job);
+      if (!dir) continue;
+      const slotOffset = (at: number): number =>
+        job.cluster === 0 ? dir.offsets[0] + at : dir.offsets[Math.floor(at / g.clusterSize)] + (at % g.clusterSize);
+      const recs = parseFatDir(dir.buf, fat32);
+      const here: { rec: FatDirent; entry: FsEntry }[] = [];
+      for (const rec of recs) {
+        if (rec.isDot) continue;
+        const deleted = rec.deleted || job.deleted;
+        if (rec.isLabel && !rec.isDir) continue;
+        // Live entries of a live folder are taken as they are; anything else must look sane.
+        if ((deleted || rec.afterEnd) && !rec.plausible) continue;
+        if (rec.afterEnd && !rec.deleted && !job.deleted) continue;
+        const firstCluster = rec.clusterLo + rec.clusterHi * 0x10000;
+        if (deleted && firstCluster !== 0 && !inRange(firstCluster)) continue;
+        if (deleted && rec.size > g.clusterCount * g.clusterSize) continue;
+        const name = rec.longName ?? (rec.shortFirst ? rec.shortFirst + rec.shortRest : '');
+        const entry: FsEntry = {
+          folder: job.folder,
+          name,
+          nameInferred: false,
+          state: deleted ? 'deleted' : 'live',
+          isDir: rec.isDir,
+          size: rec.isDir ? 0 : rec.size,
+          firstCluster,
+          modified: fatDateTime(rec.wrtDate, rec.wrtTime),
+          created: fatDateTime(rec.crtDate, rec.crtTime, rec.crtTenth),
+          accessed: fatDate(rec.accDate),
+          entryOffset: slotOffset(rec.at),
+        };
+        here.push({ rec, entry });
+      }
+      // Lost first characters, guessed from the complete names in the same folder.
+      const known = here.filter((h) => h.entry.name).flatMap((h) => [h.entry.name, h.rec.shortFirst + h.rec.shortRest]);
+      for (const h of here) {
+        if (h.entry.name) continue;
+        const guess = inferFirstChar(h.rec.shortRest, known);
+        h.entry.name = guess.name;
+        h.entry.nameInferred = guess.inferred;
+      }
+      // Windows zeroes the high word of a deleted FAT32 entry's first cluster.
+      if (fat32 && g.clusterCount > 0xffff) {
+        here.forEach((h, i) => {
+          if (h.entry.state !== 'deleted' || h.rec.clusterHi !== 0 || h.rec.clusterLo < 2) return;
+          const refs: number[] = dir.self ? [dir.self] : [];
+          for (const dirn of [-1, 1]) {
+            for (let j = i + dirn; j >= 0 && j < here.length; j += dirn) {
+              const o = here[j];
+              if (o.entry.firstCluster >= 2 && (o.entry.state === 'live' || o.rec.clusterHi !== 0)) {
+                refs.push(o.entry.firstCluster);
+                break;
+              }
             }
           }
-        }
-        const alts = highWordCandidates(h.rec.clusterLo, map, refs);
-        if (!alts.length) return;
-        h.entry.altFirstClusters = alts;
-        // The entry's own cluster is the less likely start when something else holds it now, or
-        // when the best alternative lies nearer the neighbouring entries' clusters.
-        const dist = (c: number): number => (refs.length ? Math.min(...refs.map((r) => Math.abs(r - c))) : c);
-        if (!map.isFree(h.rec.clusterLo) || (refs.length && dist(alts[0]) < dist(h.rec.clusterLo))) h.entry.firstClusterUnlikely = true;
-      });
-    }
-    for (const h of here) {
-      if (entries.length >= LIMITS.maxEntries) {
-        capped = true;
-        break;
+          const alts = highWordCandidates(h.rec.clusterLo, map, refs);
+          if (!alts.length) return;
+          h.entry.altFirstClusters = alts;
+          // The entry's own cluster is the less likely start when something else holds it now, or
+          // when the best alternative lies nearer the neighbouring entries' clusters.
+          const dist = (c: number): number => (refs.length ? Math.min(...refs.map((r) => Math.abs(r - c))) : c);
+          if (!map.isFree(h.rec.clusterLo) || (refs.length && dist(alts[0]) < dist(h.rec.clusterLo))) h.entry.firstClusterUnlikely = true;
+        });
       }
-      entries.push(h.entry);
-      const e = h.entry;
-      if (!e.isDir || job.depth + 1 > LIMITS.maxDepth) continue;
-      if (e.firstCluster === 0 && !e.altFirstClusters) continue;
-      jobs.push({
-        folder: joinPath(job.folder, e.name),
-        depth: job.depth + 1,
-        deleted: e.state === 'deleted',
-        cluster: e.firstCluster,
-        alternatives: e.altFirstClusters ?? [],
-        parent: dir.self,
-      });
+      for (const h of here) {
+        if (entries.length >= LIMITS.maxEntries) {
+          capped = true;
+          break;
+        }
+        entries.push(h.entry);
+        const e = h.entry;
+        if (!e.isDir || job.depth + 1 > LIMITS.maxDepth) continue;
+        if (e.firstCluster === 0 && !e.altFirstClusters) continue;
+        jobs.push({
+          folder: joinPath(job.folder, e.name),
+          depth: job.depth + 1,
+          deleted: e.state === 'deleted',
+          cluster: e.firstCluster,
+          alternatives: e.altFirstClusters ?? [],
+          parent: dir.self,
+        });
+      }
+      if (capped) break;
     }
-    if (capped) break;
+  };
+  drain();
+  // Folders nothing leads to any more (a quick format, a root entry reused): their clusters still
+  // begin with "." naming themselves. Look for them where folders are made first, at the start
+  // of the data area, and walk them as deleted folders under a made-up name.
+  if (!capped) {
+    const orphans = new Map<number, number>(); // cluster -> its ".." cluster
+    const scanEnd = Math.min(last, 1 + Math.floor(LIMITS.orphanScanBytes / g.clusterSize));
+    for (let c = 2; c <= scanEnd; c++) {
+      if (visited.has(c) || !map.isFree(c)) continue;
+      const head = readFull(medium, clusterOffset(c), 64);
+      if (head[0] !== 0x2e || head[32] !== 0x2e) continue;
+      const d = parseFatDir(head, fat32);
+      if (d.length === 2 && d[0].isDot && d[1].isDot && d[0].isDir && d[0].clusterLo + d[0].clusterHi * 0x10000 === c) {
+        orphans.set(c, d[1].clusterLo + d[1].clusterHi * 0x10000);
+      }
+    }
+    /**
+     * An orphan's own name is lost with its parent. A folder of the root holding DCF folders
+     * ("100CANON", "101MEDIA") is the camera's DCIM; anything else gets a made-up name.
+     */
+    const orphanName = (c: number, up: number): string => {
+      if (up === 0 || up === g.rootCluster) {
+        const recs = parseFatDir(readFull(medium, clusterOffset(c), g.clusterSize), fat32);
+        if (recs.some((r) => r.isDir && !r.isDot && /^\d{3}[A-Z0-9_]{5}$/.test(r.shortFirst + r.shortRest))) return 'DCIM';
+      }
+      return `$OrphanDir${c}`;
+    };
+    // Tops first (their parent is not an orphan), so the ones below get their real names.
+    const order = [...orphans.keys()].sort((a, b) => Number(orphans.has(orphans.get(a)!)) - Number(orphans.has(orphans.get(b)!)) || a - b);
+    for (const c of order) {
+      if (visited.has(c) || capped || entries.length >= LIMITS.maxEntries) continue;
+      const up = orphans.get(c)!;
+      const name = orphanName(c, up);
+      entries.push({
+        folder: '',
+        name,
+        nameInferred: true,
+        state: 'deleted',
+        isDir: true,
+        size: 0,
+        firstCluster: c,
+        entryOffset: clusterOffset(c),
+      });
+      jobs.push({ folder: name, depth: 1, deleted: true, cluster: c, alternatives: [], parent: up });
+      drain();
+    }
   }
   if (capped) problems.push(`${where}: more than ${LIMITS.maxEntries} directory entries; the rest were not read`);
   return entries;

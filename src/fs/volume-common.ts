@@ -9,6 +9,8 @@ export const LIMITS = {
   /** FAT allows 65536 entries per directory: 2 MiB. exFAT directories may be up to 256 MiB; we stop at 8 MiB. */
   maxFatDirBytes: 2 * 1024 * 1024,
   maxExfatDirBytes: 8 * 1024 * 1024,
+  /** How far into the FAT data area to look for folders nothing leads to (cheap: 64 bytes per cluster). */
+  orphanScanBytes: 64 * 1024 * 1024,
 };
 
 /**

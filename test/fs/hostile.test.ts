@@ -76,6 +76,23 @@ describe('FAT12 card, patched', () => {
     expect(openVolumes(bufferReader(img)).volumes[0].chain(5, 10)).toBeNull();
   });
 
+  it('after a quick format, folders nothing leads to are found and walked', () => {
+    const img = card('fs-fat12');
+    // What mkfs does to this card: empty FATs (two copies of 12 sectors) and an empty root.
+    for (const fat of [512, 512 + 12 * 512]) {
+      img.fill(0, fat, fat + 12 * 512);
+      Buffer.from([0xf8, 0xff, 0xff]).copy(img, fat);
+    }
+    img.fill(0, 512 + 24 * 512, 512 + 24 * 512 + 512 * 32);
+    const es = openVolumes(bufferReader(img)).volumes[0].entries();
+    const one = es.find((e) => e.name === 'IMG_0001.JPG')!;
+    // The lost folder of the root holding DCF folders is named DCIM (a guess, and marked so).
+    expect(es.find((e) => e.folder === '' && e.isDir)).toMatchObject({ name: 'DCIM', nameInferred: true, firstCluster: 2 });
+    expect(one).toMatchObject({ folder: 'DCIM/100CANON', state: 'deleted', firstCluster: 5, size: 1688 });
+    expect(es.some((e) => e.folder === 'DCIM/101CANON' && e.name === 'IMG_0101.JPG')).toBe(true);
+    expect(es.every((e) => e.state === 'deleted')).toBe(true);
+  });
+
   it('a folder that contains itself or its parent is read once', () => {
     const img = card('fs-fat12');
     const { e: self } = entryOf(img, 'IMG_0003.JPG');
