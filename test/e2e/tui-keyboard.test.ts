@@ -98,6 +98,16 @@ describe('dashboard by keyboard (100x30)', () => {
     expect([...got.values()].sort()).toEqual(jpegs.map((f) => f.sha256).sort());
     for (const f of jpegs) expect([...got.keys()].some((k) => k.endsWith(path.basename(f.path)))).toBe(true);
 
+    // the window shrinks to 80x24: the workbench is drawn again to fit
+    s.resize(80, 24);
+    // (the side bar of the 80-column layout ends at column 32)
+    t = await s.waitFor((x) => {
+      const l = x.split('\n');
+      return l[0].startsWith(' ▣  FOUND FILES') && l[0][32] === '│' && (l[23] ?? '').startsWith(' demo.img │ done');
+    });
+    expect(s.lines().every((l) => l.length <= 80)).toBe(true);
+    expect(t).toContain('IMG_0119.JPG');
+
     s.send('q');
     expect(await s.exited).toBe(0);
     expect(sha256File(DEMO)).toBe(before);

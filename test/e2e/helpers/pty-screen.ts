@@ -45,7 +45,7 @@ export class PtyScreen {
   lines(): string[] {
     const b = this.term.buffer.active;
     const out: string[] = [];
-    for (let y = 0; y < this.term.rows; y++) out.push(b.getLine(b.viewportY + y)?.translateToString(true) ?? '');
+    for (let y = 0; y < this.term.rows; y++) out.push(b.getLine(b.viewportY + y)?.translateToString(true, 0, this.term.cols) ?? '');
     return out;
   }
 
@@ -113,6 +113,12 @@ export class PtyScreen {
     const b = this.term.buffer.active;
     const cell = b.getLine(b.viewportY + y)?.getCell(x);
     return { fg: cell?.getFgColor() ?? -1, bg: cell?.getBgColor() ?? -1, ch: cell?.getChars() ?? '' };
+  }
+
+  /** The window changes size: the program gets SIGWINCH. */
+  resize(cols: number, rows: number): void {
+    this.term.resize(cols, rows);
+    this.proc.resize(cols, rows);
   }
 
   kill(): void {

@@ -60,7 +60,7 @@ export class HeadlessTerm implements TerminalIO {
     await this.pending;
     const b = this.term.buffer.active;
     const out: string[] = [];
-    for (let y = 0; y < this.term.rows; y++) out.push(b.getLine(b.viewportY + y)?.translateToString(true) ?? '');
+    for (let y = 0; y < this.term.rows; y++) out.push(b.getLine(b.viewportY + y)?.translateToString(true, 0, this.term.cols) ?? '');
     return out;
   }
   async text(): Promise<string> {
