@@ -54,6 +54,9 @@ describe('grid and diff', () => {
     expect(out).not.toMatch(/[\x07\r\n]/);
     const { lines } = await replay(30, 1, out);
     expect(lines[0]).toBe('evil[2Jname.jpg');
+    const bidi = new Grid(30, 1);
+    bidi.text(0, 0, 'photo\u202egpj.exe', {});
+    expect(bidi.rowText(0).trimEnd()).toBe('photogpj.exe');
   });
 
   it('fits text with an ellipsis', () => {

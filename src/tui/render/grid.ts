@@ -31,7 +31,16 @@ export function isWide(cp: number): boolean {
 
 /** Zero-width or control characters never reach the screen (names on a card are untrusted). */
 function isInvisible(cp: number): boolean {
-  return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || cp === 0xfeff;
+  return (
+    cp < 0x20 ||
+    (cp >= 0x7f && cp < 0xa0) ||
+    (cp >= 0x300 && cp <= 0x36f) ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    // bidi embeddings, overrides and isolates: a name must not reorder the screen
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2066 && cp <= 0x2069) ||
+    cp === 0xfeff
+  );
 }
 
 /** Columns a string takes on screen. */
