@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { embeddedRanges, jpeg, jpegDecodeUntilFailure } from '../../../src/carver/formats/jpeg.ts';
 import { bufferReader, sliceReader } from '../../../src/core/readers.ts';
 import { FORMATS, probeAny } from '../../../src/carver/registry.ts';
-import { buildMpf, entropyStart, exifThumbnail, jpegsIn, MEDIA_DIR, noise, segments, sha256, stripApps } from './jpeg-helpers.ts';
+import { buildMpf, entropyStart, exifThumbnail, FIXTURE_DIR, jpegsIn, MEDIA_DIR, noise, segments, sha256, stripApps } from './jpeg-helpers.ts';
 
 const media = jpegsIn(MEDIA_DIR);
 const byName = (n: string): Buffer => {
@@ -87,6 +87,26 @@ describe('jpeg measure on false hits', () => {
       // The decoder notices within a few sectors of the first foreign byte.
       expect(m.length, name).toBeLessThanOrEqual(start + 4096);
       expect(m.length, name).toBeGreaterThanOrEqual(Math.floor(start / 512) * 512);
+    }
+  });
+});
+
+describe('jpeg measure on damaged real files', () => {
+  it('never throws and keeps lengths inside the data, for 400 files with random bytes changed', () => {
+    const files = [...media, ...jpegsIn(FIXTURE_DIR)];
+    for (let it = 0; it < 400; it++) {
+      const c = Buffer.from(files[it % files.length].bytes);
+      const rnd = noise(64, it);
+      for (let j = 0; j < 1 + (rnd[0] % 8); j++) {
+        // Half of the changes land in the first 20 KB, where the marker segments are.
+        const region = rnd[1 + j] % 2 === 0 ? Math.min(c.length, 20_000) : c.length;
+        c[rnd.readUInt32LE(16 + 4 * j) % region] = rnd[40 + j];
+      }
+      const m = jpeg.measure(bufferReader(c), { format: 'jpeg', ext: 'jpg' });
+      expect(['complete', 'partial', 'invalid']).toContain(m.status);
+      expect(m.length).toBeGreaterThanOrEqual(0);
+      expect(m.length).toBeLessThanOrEqual(c.length);
+      for (const r of embeddedRanges(bufferReader(c))) expect(r.offset + r.length).toBeLessThanOrEqual(c.length);
     }
   });
 });
