@@ -12,12 +12,12 @@ import { HeadlessTerm } from './helpers/headless.ts';
 const work = tmpDir('pr-tui-app-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-function start(cols: number, rows: number, name: string): { app: App; t: HeadlessTerm; settingsFile: string } {
+function start(cols: number, rows: number, name: string, graphics: 'blocks' | 'kitty' = 'blocks'): { app: App; t: HeadlessTerm; settingsFile: string } {
   const t = new HeadlessTerm(cols, rows);
   const settingsFile = path.join(work, name, 'settings.json');
   const app = startApp({
     term: t,
-    caps: { color: 'truecolor', graphics: 'blocks' },
+    caps: { color: 'truecolor', graphics },
     demoImage: DEMO,
     settings: { ...DEFAULT_SETTINGS },
     settingsFile,
@@ -174,6 +174,27 @@ describe('dashboard in a headless terminal', () => {
     app.run('workbench.quit');
     await app.done;
     expect(sha256File(DEMO)).toBe(before);
+  });
+
+  it('sends the picture through kitty graphics when the terminal has them, and removes it with the tab', async () => {
+    const { app, t } = start(100, 30, 'g', 'kitty');
+    await t.waitFor((x) => x.includes('Demo card'), 'drives');
+    t.key('d');
+    await t.waitFor((x) => x.includes('Scan done'), 'the scan');
+    t.key('down');
+    t.key('down');
+    t.key('enter');
+    await t.waitFor((x) => x.includes('first bytes') && (x.match(/▀/g) ?? []).length > 100, 'the preview');
+    const place = /\x1b_Ga=T,f=24,i=(\d+),s=(\d+),v=(\d+),c=(\d+),r=(\d+),C=1,q=2,m=[01];/.exec(t.written);
+    expect(place).not.toBeNull();
+    const img = app.state().previews[app.state().tabs.find((x) => x.kind === 'preview')!.fileId!].image!;
+    expect([Number(place![2]), Number(place![3])]).toEqual([img.width, img.height]);
+    const before = t.written.length;
+    t.key('w'); // close the preview tab
+    await t.waitFor((x) => !x.includes('first bytes'), 'the tab to close');
+    expect(t.written.slice(before)).toContain(`\x1b_Ga=d,d=I,i=${place![1]},q=2\x1b\\`);
+    app.run('workbench.quit');
+    await app.done;
   });
 
   it('answers the mouse: activity icons, rows, check boxes, wheel', async () => {
