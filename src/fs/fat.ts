@@ -27,6 +27,8 @@ interface DirJob {
   alternatives: number[];
   /** The parent's cluster, as ".." should name it (0 for the root). */
   parent: number;
+  /** Below a folder nothing leads to (found by the orphan scan). */
+  orphan?: boolean;
 }
 
 export function openFat(medium: ByteReader, partition: Partition): Opened | string {
@@ -205,6 +207,7 @@ function walkFat(
           accessed: fatDate(rec.accDate),
           entryOffset: slotOffset(rec.at),
         };
+        if (job.orphan) entry.orphan = true;
         here.push({ rec, entry });
       }
       // Lost first characters, guessed from the complete names in the same folder.
@@ -254,6 +257,7 @@ function walkFat(
           cluster: e.firstCluster,
           alternatives: e.altFirstClusters ?? [],
           parent: dir.self,
+          orphan: job.orphan,
         });
       }
       if (capped) break;
@@ -301,8 +305,9 @@ function walkFat(
         size: 0,
         firstCluster: c,
         entryOffset: clusterOffset(c),
+        orphan: true,
       });
-      jobs.push({ folder: name, depth: 1, deleted: true, cluster: c, alternatives: [], parent: up });
+      jobs.push({ folder: name, depth: 1, deleted: true, cluster: c, alternatives: [], parent: up, orphan: true });
       drain();
     }
   }

@@ -26,6 +26,11 @@ export interface FsEntry {
    * it now, or the alternative lies nearer the neighbouring entries): try the alternatives first.
    */
   firstClusterUnlikely?: boolean;
+  /**
+   * Found below a folder nothing leads to any more (a quick format, a reused root entry): the
+   * app may report such files as 'formatted'. Their state is 'deleted'.
+   */
+  orphan?: boolean;
   /** exFAT NoFatChain: the file is one contiguous run of clusters. */
   contiguous?: boolean;
   /** ISO 8601 (with offset when known). */
