@@ -140,7 +140,9 @@ function drawScanSummary(ctx: Ctx, s: State, r: Rect): void {
   } else {
     const pct = sc.total > 0 ? Math.floor((sc.done / sc.total) * 100) : 0;
     lines.push([shortPath(sc.source, r.w - 2), T.text]);
-    lines.push([`${sc.state} ${pct}%  ${formatRate(sc.state === 'scanning' ? sc.rate : 0)}`, T.text]);
+    const secs = (sc.endedAt - sc.startedAt) / 1000;
+    const rate = sc.state === 'scanning' ? formatRate(sc.rate) : sc.state === 'done' && secs > 0 ? `avg ${formatRate(sc.total / secs)}` : '';
+    lines.push([`${sc.state} ${pct}%  ${rate}`, T.text]);
     lines.push(['', T.text]);
     lines.push([`JPEG  ${sc.found.jpeg}`, T.text]);
     lines.push([`HEIC  ${sc.found.heic}`, T.text]);
