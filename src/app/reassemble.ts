@@ -1,8 +1,16 @@
 // Putting fragmented files back together from their own structure, where neither the filesystem
 // (a formatted card, a lost FAT chain) nor the free-cluster map says where the pieces are.
+// MP4/MOV: by their sample tables (reassemble-movie.ts). JPEG: by decoding, bifragment gap
+// carving (reassemble-jpeg.ts). A result is only returned when the format module judges the
+// assembled bytes complete, at the length the structure (and the directory entry) gives.
 import type { ByteReader, FormatId, FoundFile } from '../core/types.ts';
+import { extentReader } from '../core/readers.ts';
+import { probeAny } from '../carver/registry.ts';
 import type { Volume } from '../fs/types.ts';
 import type { Claims } from './carve.ts';
+import { BudgetExceeded, CachedMedium, geometryAt, runsToExtents } from './reassemble-medium.ts';
+import { placeMovie } from './reassemble-movie.ts';
+import { placeJpeg } from './reassemble-jpeg.ts';
 
 export interface ReassembleContext {
   medium: ByteReader;
@@ -18,11 +26,54 @@ export interface ReassembleHint {
   size?: number;
 }
 
+/** Most bytes of the medium one reassembly may read (bounds the work on a large card). */
+const READ_BUDGET = 768 * 1024 * 1024;
+
 /**
  * Given a file whose structure breaks at `partial.size` bytes (a partial carve or a deleted
  * entry none of whose simple layouts validates), find where the rest lies and return the whole
  * file (verdict 'complete'), or null when it cannot be placed with confidence.
  */
-export function reassemble(_ctx: ReassembleContext, _partial: FoundFile, _hint: ReassembleHint = {}): FoundFile | null {
-  return null;
+export function reassemble(ctx: ReassembleContext, partial: FoundFile, hint: ReassembleHint = {}): FoundFile | null {
+  const start = partial.extents[0]?.offset;
+  if (start === undefined) return null;
+  const m = new CachedMedium(ctx.medium, READ_BUDGET);
+  const g = geometryAt(ctx.medium, ctx.volumes, ctx.claims, start);
+  if ((start - g.base) % g.unit !== 0) return null;
+  try {
+    let runs;
+    let how;
+    if (partial.format === 'mp4' || partial.format === 'mov') {
+      const plan = placeMovie(m, g, start, hint.size);
+      if (!plan) return null;
+      runs = plan.runs;
+      how = 'sample tables';
+    } else if (partial.format === 'jpeg') {
+      const plan = placeJpeg(m, g, start, partial.size, hint.size);
+      if (!plan) return null;
+      runs = plan.runs;
+      how = 'JPEG decoding';
+    } else {
+      return null;
+    }
+    const extents = runsToExtents(runs);
+    const length = extents.reduce((s, e) => s + e.length, 0);
+    if (hint.size !== undefined && length !== hint.size) return null;
+    // The format module has the last word on the assembled bytes.
+    const file = extentReader(ctx.medium, extents);
+    const hit = probeAny(file.read(0, 4096), ctx.types);
+    if (!hit || hit.module.id !== partial.format) return null;
+    const v = hit.module.measure(file, hit.probe);
+    if (v.status !== 'complete' || v.length !== length) return null;
+    return {
+      ...partial,
+      size: length,
+      extents,
+      verdict: 'complete',
+      reason: `reassembled: ${extents.length} fragments by ${how}`,
+    };
+  } catch (e) {
+    if (e instanceof BudgetExceeded) return null;
+    throw e;
+  }
 }
