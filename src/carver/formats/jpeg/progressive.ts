@@ -5,7 +5,7 @@
 // 64-bit mask per block (two Uint32 words), not the coefficients themselves.
 import type { BitReader } from './bitreader.ts';
 import type { Frame, Scan, Tables } from './headers.ts';
-import type { HuffTable } from './huffman.ts';
+import { FAST_BITS, FAST_MASK, type HuffTable } from './huffman.ts';
 import { blocksHigh, blocksWide, dcLimit, type ScanOutcome } from './geometry.ts';
 
 /** Past this many blocks the masks would cost too much memory; such frames are walked by markers only. */
@@ -129,64 +129,110 @@ function nthBit(x: number, n: number): number {
   return 31 - Math.clz32(x & -x);
 }
 
-function skipBits(r: BitReader, n: number): void {
-  while (n > 16) {
-    r.getBits(16);
-    n -= 16;
-  }
   r.getBits(n);
 }
 
-/** AC refinement scan, one block: the EOB run left after it, or −(index into REASONS). */
+/**
+ * AC refinement scan, one block: the EOB run left after it, or −(index into REASONS).
+ * The hottest progressive path: the bit count is kept in a local and written back to the
+ * reader only around refills (acc itself only changes inside fill()).
+ */
 function acRefine(r: BitReader, t: HuffTable, mask: Int32Array, at: number, ss: number, se: number, eobrun: number): number {
+  const fast = t.fast;
+  const lut = t.lut;
+  let acc = r.acc;
+  let bits = r.bits;
   let k = ss;
+  let lo = mask[at];
+  let hi = mask[at + 1];
   if (eobrun === 0) {
     while (k <= se) {
-      const rs = r.symbol(t);
-      if (rs < 0) return -4;
-      const rr0 = rs >> 4;
-      let rr = rr0;
+      if (bits < 16) {
+        r.bits = bits;
+        r.fill();
+        acc = r.acc;
+        bits = r.bits;
+      }
+      let e = fast[(acc >>> (bits - FAST_BITS)) & FAST_MASK];
+      if (e === 0) e = lut[(acc >>> (bits - 16)) & 0xffff];
+      if (e === 0) {
+        r.bits = bits;
+        return -4;
+      }
+      bits -= e & 31;
+      const rs = e >>> 8;
+      let rr = rs >> 4;
       const s = rs & 15;
       // Bits to skip: the new coefficient's sign, then a correction bit for each
       // non-zero coefficient passed (their values do not matter here, only their count).
       let skip = 0;
       if (s) {
-        if (s !== 1) return -8;
+        if (s !== 1) {
+          r.bits = bits;
+          return -8;
+        }
         skip = 1;
-      } else if (rr0 !== 15) {
-        eobrun = (1 << rr0) + r.getBits(rr0);
+      } else if (rr !== 15) {
+        if (bits < rr) {
+          r.bits = bits;
+          r.fill();
+          acc = r.acc;
+          bits = r.bits;
+        }
+        eobrun = (1 << rr) + ((acc >>> (bits - rr)) & ((1 << rr) - 1));
+        bits -= rr;
         break;
       }
       // Pass rr zero coefficients and stop on the next zero one (the (rr+1)-th zero from k),
       // found with bit operations on the masks rather than coefficient by coefficient.
       let stop = -1;
       if (k <= 31) {
-        const z = ~mask[at] & wordMask(k, se, 0);
+        const z = ~lo & wordMask(k, se, 0);
         const c = popcount(z);
         if (rr < c) stop = nthBit(z, rr);
         else rr -= c;
       }
       if (stop < 0 && se >= 32) {
-        const z = ~mask[at + 1] & wordMask(k, se, 32);
+        const z = ~hi & wordMask(k, se, 32);
         if (rr < popcount(z)) stop = 32 + nthBit(z, rr);
       }
       if (stop < 0) stop = se + 1;
-      if (stop > k) skip += popcount(mask[at] & wordMask(k, stop - 1, 0)) + popcount(mask[at + 1] & wordMask(k, stop - 1, 32));
+      if (stop > k) skip += popcount(lo & wordMask(k, stop - 1, 0)) + popcount(hi & wordMask(k, stop - 1, 32));
       k = stop;
-      skipBits(r, skip);
+      while (skip > bits) {
+        skip -= bits;
+        r.bits = 0;
+        r.fill();
+        acc = r.acc;
+        bits = r.bits;
+      }
+      bits -= skip;
       if (s) {
-        if (k > se) return -6;
-        if (k < 32) mask[at] |= 1 << k;
-        else mask[at + 1] |= 1 << (k - 32);
+        if (k > se) {
+          r.bits = bits;
+          return -6;
+        }
+        if (k < 32) lo |= 1 << k;
+        else hi |= 1 << (k - 32);
       }
       k++;
     }
+    mask[at] = lo;
+    mask[at + 1] = hi;
   }
   if (eobrun > 0) {
     // One correction bit per already non-zero coefficient left in the band.
-    if (k <= se) skipBits(r, popcount(mask[at] & wordMask(k, se, 0)) + popcount(mask[at + 1] & wordMask(k, se, 32)));
+    let skip = k <= se ? popcount(lo & wordMask(k, se, 0)) + popcount(hi & wordMask(k, se, 32)) : 0;
+    while (skip > bits) {
+      skip -= bits;
+      r.bits = 0;
+      r.fill();
+      bits = r.bits;
+    }
+    bits -= skip;
     eobrun--;
   }
+  r.bits = bits;
   return eobrun;
 }
 
