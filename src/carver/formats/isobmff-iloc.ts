@@ -2,7 +2,7 @@
 // file (construction method 0) must lie in the file; items built from 'idat' (method 1) must
 // lie in the idat. Method 2 (from other items) and external data references are not checked.
 import { type Box, children, fourcc, readUIntN } from './isobmff-boxes.ts';
-import type { NalCodec, NalSamples, Range } from './isobmff-samples.ts';
+import type { NalCodec, NalSamples, Range, SampleFraming } from './isobmff-samples.ts';
 
 export interface ItemInfo {
   /** True when the meta holds an 'iloc' we could read. */
@@ -139,9 +139,10 @@ export function parseMeta(buf: Buffer): ItemInfo {
       }
       if (method !== 0) return fail(`construction method ${method}`);
       info.extents.push({ offset: base + off, length: len });
-      const codec = nExt === 1 && len > 0 ? codecs.get(types.get(itemId) ?? '') : undefined;
+      const itemType = types.get(itemId) ?? '';
+      const codec: SampleFraming | undefined = nExt !== 1 || len === 0 ? undefined : itemType === 'Exif' ? 'exif' : codecs.get(itemType);
       if (codec) {
-        const type = types.get(itemId)!;
+        const type = itemType;
         let set = nalByType.get(type);
         if (!set) nalByType.set(type, (set = { codec, offsets: [], sizes: [] }));
         set.offsets.push(base + off);

@@ -3,7 +3,7 @@
 // file (a card fragment boundary, an overwritten cluster) almost never do, so this finds where
 // a carved video or HEIC stops being itself without decoding a single picture.
 import type { ByteReader } from '../../core/types.ts';
-import type { NalCodec, NalSamples } from './isobmff-samples.ts';
+import type { NalCodec, NalSamples, SampleFraming } from './isobmff-samples.ts';
 
 /** Reads in small aligned blocks and keeps the last few: sample starts are close together. */
 function blockReader(file: ByteReader): (pos: number, len: number) => Buffer {
@@ -54,6 +54,24 @@ export function sampleIsNalFramed(read: (pos: number, len: number) => Buffer, of
   return true;
 }
 
+/** Does the sample start as its framing says: NAL lengths, a JPEG SOI, an Exif TIFF header? */
+export function sampleLooksRight(read: (pos: number, len: number) => Buffer, offset: number, size: number, framing: SampleFraming): boolean {
+  if (framing === 'jpeg') {
+    const h = read(offset, 3);
+    return size >= 4 && h.length === 3 && h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff;
+  }
+  if (framing === 'exif') {
+    // HEIF Exif item: a 32-bit offset to the TIFF header ('MM\0*' or 'II*\0'), usually 6.
+    if (size < 12) return false;
+    const h = read(offset, 4);
+    const skip = h.length === 4 ? h.readUInt32BE(0) : -1;
+    if (skip < 0 || skip > 64 || 4 + skip + 4 > size) return false;
+    const t = read(offset + 4 + skip, 4).toString('latin1');
+    return t === 'MM\0*' || t === 'II*\0';
+  }
+  return sampleIsNalFramed(read, offset, size, framing);
+}
+
 /** Some muxers pad a sample after its last NAL unit with a few zero bytes. */
 function zeroPadding(read: (pos: number, len: number) => Buffer, from: number, end: number): boolean {
   if (end - from > 256) return false;
@@ -74,13 +92,13 @@ export interface SampleCheck {
 
 /** Check the NAL framing of every sample in file order. `maxSamples` bounds the work. */
 export function checkSamples(file: ByteReader, tracks: readonly NalSamples[], maxSamples = 2_000_000): SampleCheck {
-  const order: { offset: number; size: number; codec: NalCodec }[] = [];
+  const order: { offset: number; size: number; codec: SampleFraming }[] = [];
   const read = blockReader(file);
   for (const t of tracks) {
     // Some muxers store Annex B start codes instead of lengths; players cope, so do not judge.
     // (00 00 01 also begins a length of 256..511, so only when the lengths do not work out.)
     const i0 = t.sizes.findIndex((n) => n >= 4);
-    if (i0 >= 0 && t.offsets[i0] + t.sizes[i0] <= file.size && !sampleIsNalFramed(read, t.offsets[i0], t.sizes[i0], t.codec)) {
+    if (typeof t.codec === 'object' && i0 >= 0 && t.offsets[i0] + t.sizes[i0] <= file.size && !sampleIsNalFramed(read, t.offsets[i0], t.sizes[i0], t.codec)) {
       const h = read(t.offsets[i0], 4);
       if (h[0] === 0 && h[1] === 0 && (h[2] === 1 || (h[2] === 0 && h[3] === 1))) continue;
     }
@@ -93,7 +111,7 @@ export function checkSamples(file: ByteReader, tracks: readonly NalSamples[], ma
   let checked = 0;
   for (const s of order) {
     if (s.offset + s.size > file.size) break; // past what the reader holds: no evidence either way
-    if (!sampleIsNalFramed(read, s.offset, s.size, s.codec)) return { bad: s.offset, lastGood, checked };
+    if (!sampleLooksRight(read, s.offset, s.size, s.codec)) return { bad: s.offset, lastGood, checked };
     lastGood = s.offset;
     checked++;
   }

@@ -15,9 +15,15 @@ export interface NalCodec {
   hevc: boolean;
 }
 
-/** Per-sample positions of one NAL-framed track (flat, to stay small for long videos). */
+/**
+ * How a sample's first bytes can be checked: NAL framing, or the start of a JPEG picture
+ * (Motion-JPEG video) or of an Exif block (HEIF 'Exif' item).
+ */
+export type SampleFraming = NalCodec | 'jpeg' | 'exif';
+
+/** Per-sample positions of one checkable track (flat, to stay small for long videos). */
 export interface NalSamples {
-  codec: NalCodec;
+  codec: SampleFraming;
   offsets: number[];
   sizes: number[];
 }
@@ -40,11 +46,14 @@ export function nalCodecOfEntry(buf: Buffer, entry: Box): NalCodec | null {
   return lengthSize === 3 ? null : { lengthSize, hevc };
 }
 
-function nalCodec(buf: Buffer, stbl: Box): NalCodec | null {
+function sampleFraming(buf: Buffer, stbl: Box): SampleFraming | null {
   const stsd = child(buf, stbl, 'stsd');
   if (!stsd || stsd.payload + 8 > stsd.end) return null;
-  const entry = children(buf, stsd.payload + 8, stsd.end)[0];
-  return entry ? nalCodecOfEntry(buf, entry) : null;
+  const entries = children(buf, stsd.payload + 8, stsd.end);
+  // Several sample descriptions may frame samples differently: check only the plain case.
+  if (entries.length !== 1) return null;
+  if (entries[0].type === 'jpeg' || entries[0].type === 'mjpa') return 'jpeg';
+  return nalCodecOfEntry(buf, entries[0]);
 }
 
 /** Most samples we accept per fragment run before calling the run junk. */
@@ -126,9 +135,9 @@ function trackChunks(buf: Buffer, trak: Box, info: MovieInfo): void {
   const hdlr = child(buf, mdia, 'hdlr');
   const handler = hdlr && hdlr.payload + 12 <= hdlr.end ? fourcc(buf, hdlr.payload + 8) : '';
   info.tracks++;
-  const codec = nalCodec(buf, stbl);
+  const codec = sampleFraming(buf, stbl);
   const tkhd = child(buf, trak, 'tkhd');
-  if (codec && tkhd && tkhd.payload + 24 <= tkhd.end) info.trackCodec.set(buf.readUInt32BE(tkhd.payload + (buf[tkhd.payload] === 1 ? 20 : 12)), codec);
+  if (codec && codec !== 'jpeg' && codec !== 'exif' && tkhd && tkhd.payload + 24 <= tkhd.end) info.trackCodec.set(buf.readUInt32BE(tkhd.payload + (buf[tkhd.payload] === 1 ? 20 : 12)), codec);
   const nal: NalSamples | null = codec ? { codec, offsets: [], sizes: [] } : null;
   if (nal) info.nal.push(nal);
 

@@ -128,6 +128,18 @@ describe('heic measure', () => {
     expect(map[1].offset).toBeGreaterThanOrEqual(boxes[3].start + 8);
   });
 
+  it('an Exif block at the end of the file that is not Exif any more is caught', () => {
+    const file = load('iphone11pro_exif_at_eof.heic');
+    // The item is a 32-bit offset (0 here) and a TIFF header.
+    const exif = file.lastIndexOf(Buffer.from('\0\0\0\0II*\0', 'latin1'));
+    expect(exif).toBeGreaterThan(file.length - 65536);
+    const copy = Buffer.from(file);
+    noise(16, 5).copy(copy, exif);
+    const m = measure(Buffer.concat([copy, noise(4096, 6)]));
+    expect(m.status).toBe('partial');
+    expect(m.length).toBeLessThanOrEqual(exif);
+  });
+
   it('catches an item index moved outside the file', () => {
     for (const n of ['iphone8.heic', 'nokiatech_grid.heic', 'nokiatech_thumb.heic', 'samsung_s10plus_mdat_first.heic']) {
       const file = load(n);

@@ -178,9 +178,9 @@ describe('ISO-BMFF on the real corpus (shared/corpus/media)', () => {
   suite(real);
 });
 
-describe('ISO-BMFF on committed fixtures (fragmented MP4, PCM MOV)', () => {
+describe('ISO-BMFF on committed fixtures (fragmented MP4, PCM and Motion-JPEG MOV)', () => {
   it('finds the fixtures', () => {
-    expect(fixtures.map((f) => f.name)).toEqual(['frag_base_moof.mp4', 'frag_base_offset.mp4', 'frag_sidx_mfra.mp4', 'pcm_audio.mov']);
+    expect(fixtures.map((f) => f.name)).toEqual(['frag_base_moof.mp4', 'frag_base_offset.mp4', 'frag_sidx_mfra.mp4', 'mjpeg_pcm.mov', 'pcm_audio.mov']);
   });
   suite(fixtures);
 });

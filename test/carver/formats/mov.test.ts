@@ -34,6 +34,21 @@ describe('mov', () => {
     expect(measure(noWide).status).toBe('invalid');
   });
 
+  it('Motion-JPEG video: every frame must start as a JPEG, and 8-bit PCM chunks are sized', () => {
+    const file = readFileSync(join(FIXTURES, 'mjpeg_pcm.mov'));
+    expect(measure(Buffer.concat([file, noise(4096, 3)]))).toEqual({ status: 'complete', length: file.length });
+    const mdat = rawBoxes(file).find((b) => b.type === 'mdat')!;
+    const frames: number[] = [];
+    for (let p = file.indexOf(Buffer.from([0xff, 0xd8, 0xff]), mdat.start); p >= 0 && p < mdat.end; p = file.indexOf(Buffer.from([0xff, 0xd8, 0xff]), p + 1)) frames.push(p);
+    expect(frames.length).toBe(5);
+    const copy = Buffer.from(file);
+    copy.fill(0, frames[3], frames[3] + 2);
+    const m = measure(Buffer.concat([copy, noise(4096, 4)]));
+    expect(m.status).toBe('partial');
+    expect(m.length).toBeLessThanOrEqual(frames[3]);
+    expect(m.length).toBeGreaterThanOrEqual(frames[2]);
+  });
+
   it('sizes PCM sound chunks from the sample size, so they must fit the mdat', () => {
     const file = readFileSync(join(FIXTURES, 'pcm_audio.mov'));
     const mdat = rawBoxes(file).find((b) => b.type === 'mdat')!;
