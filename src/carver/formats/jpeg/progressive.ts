@@ -129,9 +129,6 @@ function nthBit(x: number, n: number): number {
   return 31 - Math.clz32(x & -x);
 }
 
-  r.getBits(n);
-}
-
 /**
  * AC refinement scan, one block: the EOB run left after it, or −(index into REASONS).
  * The hottest progressive path: the bit count is kept in a local and written back to the
