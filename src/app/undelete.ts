@@ -21,7 +21,9 @@ interface Layout {
 
 /** Every file entry worth recovering on a volume (deleted and trash; live too when asked). */
 export function candidateEntries(volume: Volume, includeLive: boolean): FsEntry[] {
-  return volume.entries().filter((e) => !e.isDir && e.size > 0 && (includeLive || e.state !== 'live'));
+  // Entries in orphan folders (found in the data area after a quick format) are not live,
+  // whatever their own flags say: the card no longer reaches them.
+  return volume.entries().filter((e) => !e.isDir && e.size > 0 && (includeLive || e.state !== 'live' || e.orphan));
 }
 
 export function undeleteVolume(medium: ByteReader, volume: Volume, types: readonly FormatId[], includeLive: boolean, partitionName: string): UndeleteResult {
@@ -30,7 +32,7 @@ export function undeleteVolume(medium: ByteReader, volume: Volume, types: readon
   for (const entry of candidateEntries(volume, includeLive)) {
     const r = undeleteEntry(medium, volume, entry, types);
     if (r.file) {
-      r.file.original = originalInfo(entry, partitionName, entry.state);
+      r.file.original = originalInfo(entry, partitionName, entry.orphan ? 'formatted' : entry.state);
       found.push(r.file);
     } else if (MEDIA_EXT.test(entry.name) && r.reason) {
       lost.push({ entry, volume, reason: r.reason });
