@@ -4,6 +4,7 @@ export default {
   input: {
     cli: 'src/cli/main.ts',
     'scan-worker': 'src/app/scan-worker.ts',
+    'preview-worker': 'src/tui/preview/worker.ts',
   },
   platform: 'node',
   // npm packages and node: built-ins stay imports; only our own sources are bundled.

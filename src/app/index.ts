@@ -3,3 +3,4 @@ export type { ScanOptions, RecoverOptions, EventSink, RunControl, ScanResult, Ru
 export { createRunControl } from './control.ts';
 export { scan, recover, writeFound, readFoundFile, listPartitions } from './run.ts';
 export { listDrives } from './drives.ts';
+export { DEMO_IMAGE, PACKAGE_ROOT } from './paths.ts';

@@ -1,13 +1,13 @@
 // The dashboard's entry point: `photorescue` with no arguments calls openDashboard().
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { DEMO_IMAGE } from '../app/index.ts';
 import { startApp } from './app.ts';
 import { detectCaps } from './render/color.ts';
 import { loadSettings, settingsPath } from './settings.ts';
 import { openTerminal } from './terminal/terminal.ts';
 
 /** The demo card shipped with the package (fixtures/disk-images/demo.img). */
-export const DEMO_IMAGE = fileURLToPath(new URL('../../fixtures/disk-images/demo.img', import.meta.url));
+export { DEMO_IMAGE };
 
 export interface DashboardOptions {
   /** Use this image as the demo card (tests; default: the packaged demo card). */

@@ -31,7 +31,8 @@ export class PreviewClient {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(new URL('./worker.ts', import.meta.url));
+    // From the sources the worker is worker.ts; from the dist/ bundle it is preview-worker.js.
+    const w = new Worker(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './preview-worker.js', import.meta.url));
     w.unref();
     w.on('message', (reply: PreviewReply) => {
       this.busy = null;
