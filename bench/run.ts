@@ -6,6 +6,7 @@
 // each tool (median of N runs, each after sync + a warm read), scores each tool's output (every
 // run) with ../shared/corpus/score.py, and writes
 // bench/results/latest.md (+ latest.json). Not part of the test suite: it takes minutes.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,12 @@ function main(): number {
   const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
   const names = v.only?.length ? v.only.flatMap((s) => s.split(',')).filter(Boolean) : defaultCards(p, v.quick);
 
+  if (tools.includes('photorescue')) {
+    // measure what users run: the bundle (bin/photorescue.js falls back to the TS sources when
+    // dist/ is missing or older than src/, which starts slower)
+    const b = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, encoding: 'utf8' });
+    if (b.status !== 0) log(`npm run build failed (${b.status}); photorescue runs from its sources\n${b.stderr ?? ''}`);
+  }
   const m = machine(ROOT); // before the run: the commit and tree state that was measured
   const results: CardResult[] = [];
   for (const name of names) {
