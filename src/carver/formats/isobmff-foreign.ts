@@ -18,6 +18,15 @@ function isZero(b: Buffer, at: number, len: number): boolean {
   return true;
 }
 
+/** The zeros may begin before the block that showed them: back up to the run's first byte. */
+function zeroRunStart(file: ByteReader, at: number, floor: number): number {
+  const lo = Math.max(floor, at - ZERO_RUN);
+  const before = file.read(lo, at - lo);
+  let p = before.length;
+  while (p > 0 && before[p - 1] === 0) p--;
+  return lo + p;
+}
+
 function jpegStart(b: Buffer, at: number): boolean {
   if (b[at] !== 0xff || b[at + 1] !== 0xd8 || b[at + 2] !== 0xff) return false;
   const m = b[at + 3];
@@ -37,7 +46,7 @@ export function foreignStart(file: ByteReader, from: number, to: number, budget 
     for (let at = 0; at < last; at += SECTOR) {
       if (jpegStart(buf, at)) return base + at;
       // Never-written space: coded video cannot hold 4 KiB of zeros (no NAL ends in 0x00).
-      if ((base + at) % ZERO_RUN === 0 && at + ZERO_RUN <= buf.length && isZero(buf, at, ZERO_RUN)) return base + at;
+      if ((base + at) % ZERO_RUN === 0 && at + ZERO_RUN <= buf.length && isZero(buf, at, ZERO_RUN)) return zeroRunStart(file, base + at, from);
       if (buf[at + 4] === 0x66 && buf[at + 5] === 0x74 && buf[at + 6] === 0x79 && buf[at + 7] === 0x70) {
         if (parseFtyp(file.read(base + at, 256))) return base + at;
       }

@@ -257,7 +257,7 @@ function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number, c
     // What the reader does hold may already have stopped being this file.
     const check = checkPictures ? checkSamples(file, index.nal) : null;
     const expectedLength = Math.max(cutEnd, maxRangeEnd, required);
-    if (check && check.bad >= 0) return done({ status: 'partial', length: check.lastGood, expectedLength, reason: pictureReason(check) });
+    if (check && check.bad >= 0) return done({ status: 'partial', length: breakPoint(file, check), expectedLength, reason: pictureReason(check) });
     return done({ status: 'partial', length: file.size, expectedLength, reason: 'file cut inside its media data' });
   }
   const toEnd = boxes.find((b) => b.toEnd);
@@ -281,7 +281,7 @@ function analyse(file: ByteReader, probe: ProbeResult | null, maxSize: number, c
   if (check && check.bad >= 0) {
     return done({
       status: 'partial',
-      length: check.lastGood,
+      length: breakPoint(file, check),
       expectedLength: end,
       reason: pictureReason(check),
     });
@@ -294,6 +294,16 @@ function mfroAgrees(file: ByteReader, mfra: TopBox): boolean {
   if (mfra.size < mfra.headerSize + 16) return false;
   const tail = file.read(mfra.offset + mfra.size - 16, 16);
   return tail.length === 16 && tail.readUInt32BE(0) === 16 && tail.toString('latin1', 4, 8) === 'mfro' && tail.readUInt32BE(12) === mfra.size;
+}
+
+/**
+ * Where the file stops being itself, given the last picture that checked out and the first that
+ * did not: exactly, when another file's start or never-written space lies between them (the
+ * usual case on a card); otherwise the start of the last good picture (its inside is unchecked).
+ */
+function breakPoint(file: ByteReader, check: SampleCheck): number {
+  const f = foreignStart(file, check.lastGood + 1, check.bad + 1);
+  return f > check.lastGood ? f : check.lastGood;
 }
 
 function pictureReason(check: SampleCheck): string {

@@ -200,7 +200,9 @@ describe('a file whose clusters stop being its own (index first, then media data
         const card = Buffer.concat([file.subarray(0, at), tail, noise(65536, 4)]);
         const m = measure(card);
         expect({ what, status: m.status, expectedLength: m.expectedLength }).toEqual({ what, status: 'partial', expectedLength: file.length });
-        expect(m.length).toBeLessThanOrEqual(at);
+        // Another file's start on the sector where the break is gives the break exactly.
+        if (what === 'noise') expect(m.length).toBeLessThanOrEqual(at);
+        else expect(m.length).toBe(at);
         expect(m.length).toBeGreaterThan(at - 256 * 1024);
         expect(sha256(card.subarray(0, m.length))).toBe(sha256(file.subarray(0, m.length)));
       }
