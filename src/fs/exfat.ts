@@ -198,6 +198,27 @@ interface Job {
   depth: number;
   deleted: boolean;
   set: ExfatSet;
+  /** Below a folder nothing leads to (found by the orphan scan). */
+  orphan?: boolean;
+  /** An orphan folder's length is unknown: take clusters while they go on looking like a folder. */
+  unknownLength?: boolean;
+}
+
+/** Entry types a directory cluster may hold (in use or not). */
+const DIR_TYPES = new Set([0x00, 0x05, 0x85, 0x40, 0xc0, 0x41, 0xc1, 0x81, 0x82, 0x83, 0x03, 0xa0, 0xa1, 0xa2, 0x20, 0x21, 0x22, 0xe0, 0xe1]);
+
+function looksLikeExfatDirCluster(buf: Buffer): boolean {
+  for (let at = 0; at + 32 <= buf.length; at += 32) if (!DIR_TYPES.has(buf[at])) return false;
+  return true;
+}
+
+/** Does a cluster begin with a whole file entry set (checksum right)? The mark of a folder's first cluster. */
+export function startsWithEntrySet(head: Buffer): boolean {
+  const t = head[0];
+  if (t !== 0x85 && t !== 0x05) return false;
+  const n = head[1];
+  if (n < 2 || n > 18 || head.length < (n + 1) * 32 || head[32] !== ((t & 0x80) | 0x40)) return false;
+  return setChecksum(head, 0, n + 1) === head.readUInt16LE(2);
 }
 
 function walkExfat(
@@ -219,6 +240,20 @@ function walkExfat(
   /** A directory's clusters: its FAT chain, or one run when NoFatChain or when a deleted chain is gone. */
   const dirClusters = (job: Job): number[] => {
     const s = job.set;
+    if (job.unknownLength) {
+      const out = [s.firstCluster];
+      let prev = readFull(medium, clusterOffset(s.firstCluster), g.clusterSize);
+      for (let c = s.firstCluster + 1; c <= last && out.length < maxDirClusters; c++) {
+        let ended = false;
+        for (let at = 0; at < prev.length && !ended; at += 32) ended = prev[at] === 0;
+        if (ended || visited.has(c) || !map.isFree(c)) break;
+        const buf = readFull(medium, clusterOffset(c), g.clusterSize);
+        if (!looksLikeExfatDirCluster(buf) || buf[0] === 0) break;
+        out.push(c);
+        prev = buf;
+      }
+      return out;
+    }
     const want = Math.min(maxDirClusters, Math.max(1, Math.ceil(s.dataLength / g.clusterSize)));
     if (s.firstCluster < 2 || s.firstCluster > last) return [];
     let clusters: number[] | null = null;
@@ -232,7 +267,8 @@ function walkExfat(
     return clusters;
   };
 
-  const handle = (buf: Buffer, clusters: number[], folder: string, depth: number, deleted: boolean, jobs: Job[]): void => {
+  const handle = (buf: Buffer, clusters: number[], from: Omit<Job, 'set'>, jobs: Job[]): void => {
+    const { folder, depth, deleted } = from;
     const dir = parseExfatDir(buf);
     for (const s of dir.sets) {
       if (entries.length >= LIMITS.maxEntries) {
@@ -255,27 +291,67 @@ function walkExfat(
         entryOffset: clusterOffset(clusters[Math.floor(s.at / g.clusterSize)]) + (s.at % g.clusterSize),
       };
       if (!s.isDir && s.validDataLength < s.dataLength) entry.validSize = s.validDataLength;
+      if (from.orphan) entry.orphan = true;
       if (s.modified) entry.modified = s.modified;
       if (s.created) entry.created = s.created;
       if (s.accessed) entry.accessed = s.accessed;
       entries.push(entry);
-      if (s.isDir && depth + 1 <= LIMITS.maxDepth) jobs.push({ folder: joinPath(folder, s.name), depth: depth + 1, deleted: isDeleted, set: s });
+      if (s.isDir && depth + 1 <= LIMITS.maxDepth) {
+        jobs.push({ folder: joinPath(folder, s.name), depth: depth + 1, deleted: isDeleted, set: s, orphan: from.orphan });
+      }
     }
   };
 
   const jobs: Job[] = [];
   for (const c of rootClusters) visited.add(c);
-  handle(rootBuf, rootClusters, '', 0, false, jobs);
-  while (jobs.length && !capped) {
-    const job = jobs.pop()!;
-    const clusters: number[] = [];
-    for (const c of dirClusters(job)) {
-      if (!visited.add(c)) break; // a folder that contains itself or an ancestor
-      clusters.push(c);
+  handle(rootBuf, rootClusters, { folder: '', depth: 0, deleted: false }, jobs);
+  const drain = (): void => {
+    while (jobs.length && !capped) {
+      const job = jobs.pop()!;
+      const clusters: number[] = [];
+      for (const c of dirClusters(job)) {
+        if (!visited.add(c)) break; // a folder that contains itself or an ancestor
+        clusters.push(c);
+      }
+      if (!clusters.length) continue;
+      const buf = Buffer.concat(clusters.map((c) => readFull(medium, clusterOffset(c), g.clusterSize)));
+      handle(buf, clusters, job, jobs);
     }
-    if (!clusters.length) continue;
-    const buf = Buffer.concat(clusters.map((c) => readFull(medium, clusterOffset(c), g.clusterSize)));
-    handle(buf, clusters, job.folder, job.depth, job.deleted, jobs);
+  };
+  drain();
+  // Folders nothing leads to any more (a quick format, an entry set reused): their first cluster
+  // still begins with a whole entry set. Look near the start of the heap, where folders are made.
+  const orphans: number[] = [];
+  const scanEnd = Math.min(last, 1 + Math.floor(LIMITS.orphanScanBytes / g.clusterSize));
+  for (let c = 2; c <= scanEnd && !capped; c++) {
+    if (visited.has(c) || !map.isFree(c)) continue;
+    if (startsWithEntrySet(readFull(medium, clusterOffset(c), 19 * 32))) orphans.push(c);
+  }
+  // Tops first: orphans that no other orphan lists as a subfolder.
+  const listed = new Set<number>();
+  for (const c of orphans) {
+    for (const s of parseExfatDir(readFull(medium, clusterOffset(c), g.clusterSize)).sets) if (s.isDir) listed.add(s.firstCluster);
+  }
+  const order = [...orphans.filter((c) => !listed.has(c)), ...orphans.filter((c) => listed.has(c))];
+  for (const c of order) {
+    if (visited.has(c) || capped || entries.length >= LIMITS.maxEntries) continue;
+    const subdirs = parseExfatDir(readFull(medium, clusterOffset(c), g.clusterSize)).sets.filter((s) => s.isDir).map((s) => s.name);
+    // A lost folder holding DCF folders ("100MEDIA") or Camera is most likely the DCIM folder.
+    const name = subdirs.some((n) => /^\d{3}[A-Za-z0-9_]{5}$/.test(n) || n === 'Camera') ? 'DCIM' : `$OrphanDir${c}`;
+    entries.push({ folder: '', name, nameInferred: true, state: 'deleted', isDir: true, size: 0, firstCluster: c, entryOffset: clusterOffset(c), orphan: true });
+    const set: ExfatSet = {
+      at: 0,
+      deleted: true,
+      name,
+      isDir: true,
+      noFatChain: true,
+      firstCluster: c,
+      validDataLength: 0,
+      dataLength: 0,
+      checksumOk: true,
+    };
+    jobs.push({ folder: name, depth: 1, deleted: true, set, orphan: true, unknownLength: true });
+    drain();
   }
   if (capped) problems.push(`${where}: more than ${LIMITS.maxEntries} directory entries; the rest were not read`);
   return entries;

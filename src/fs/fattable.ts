@@ -44,6 +44,9 @@ export class ClusterSet {
   constructor(clusterLimit: number) {
     this.limit = clusterLimit;
   }
+  has(c: number): boolean {
+    return this.bits ? (this.bits[c >> 3] & (1 << (c & 7))) !== 0 : this.small.has(c);
+  }
   /** Adds `c`; false when it was already there. */
   add(c: number): boolean {
     if (this.bits) {

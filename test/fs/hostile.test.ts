@@ -234,6 +234,27 @@ describe('exFAT card, patched', () => {
     expect(r.volumes).toBe(1);
     expect(r.entries).toBeLessThan(30);
   });
+  it('after a quick format, folders nothing leads to are found and walked', () => {
+    const img = card('fs-exfat');
+    const base = 1024 * 1024;
+    const bps = 2 ** img[base + 108];
+    const cs = bps * 2 ** img[base + 109];
+    const heap = base + img.readUInt32LE(base + 88) * bps;
+    const root = heap + (img.readUInt32LE(base + 96) - 2) * cs;
+    // What mkfs.exfat leaves: a root with only its system entries, and an empty bitmap.
+    let at = root;
+    while (img[at] !== 0x85) at += 32;
+    img.fill(0, at, root + cs);
+    at = root;
+    while (img[at] !== 0x81) at += 32;
+    const bitmap = heap + (img.readUInt32LE(at + 20) - 2) * cs;
+    img.fill(0, bitmap, bitmap + Number(img.readBigUInt64LE(at + 24)));
+    const es = openVolumes(bufferReader(img)).volumes[0].entries();
+    expect(es.find((e) => e.folder === '')).toMatchObject({ name: 'DCIM', nameInferred: true, isDir: true, orphan: true });
+    expect(es.find((e) => e.name === 'Familie Müller 日本.jpg')).toMatchObject({ folder: 'DCIM/Camera', state: 'deleted', orphan: true, size: 3075 });
+    expect(es.filter((e) => !e.isDir)).toHaveLength(9);
+  });
+
   it('a cluster count beyond the FAT is refused', () => {
     const img = card('fs-exfat');
     img.writeUInt32LE(0xfffffff0, 1024 * 1024 + 92);
