@@ -142,14 +142,17 @@ export function jpegDecodeUntilFailure(file: ByteReader, maxSize = JPEG_MAX_SIZE
 }
 
 export interface EmbeddedRange extends Extent {
-  /** 'app': a JPEG inside an APPn segment (EXIF thumbnail, maker preview); 'mpf': an MPF image. */
-  kind: 'app' | 'mpf';
+  /**
+   * 'app': a JPEG inside an APPn segment (EXIF thumbnail, maker preview); 'mpf': an MPF image
+   * after the first EOI; 'video': a motion photo's MP4 after the image(s).
+   */
+  kind: 'app' | 'mpf' | 'video';
 }
 
 /**
  * Byte ranges [offset, offset+length) of JPEGs embedded in the JPEG at the start of `file`:
- * EXIF thumbnails and maker-note previews inside APPn segments, and MPF secondary images
- * after the first EOI. The scanner should not report headers found inside them as files.
+ * EXIF thumbnails and maker-note previews inside APPn segments, MPF secondary images after
+ * the first EOI, and a motion photo's MP4 video. The scanner should not report headers found inside them as files.
  * Walks markers only (no decoding), so it is cheap.
  */
 export function embeddedRanges(file: ByteReader, maxSize = JPEG_MAX_SIZE): EmbeddedRange[] {
@@ -167,6 +170,7 @@ export function embeddedRanges(file: ByteReader, maxSize = JPEG_MAX_SIZE): Embed
     }
   }
   for (const img of w.mpfImages) out.push({ offset: img.offset, length: img.length, kind: 'mpf' });
+  if (w.video) out.push({ offset: w.video.offset, length: w.video.length, kind: 'video' });
   return out;
 }
 

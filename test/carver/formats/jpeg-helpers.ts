@@ -144,3 +144,30 @@ export function buildMpf(primary: Buffer, secondary: Buffer): { file: Buffer; se
   const file = Buffer.concat([primary.subarray(0, 2), head, Buffer.from('MPF\0', 'latin1'), tiff, primary.subarray(2), secondary]);
   return { file, secondaryAt };
 }
+
+/**
+ * A Google motion photo made of a real JPEG and a real MP4: an XMP APP1 after SOI, then the
+ * JPEG, then the video. 'container' writes the Container:Directory of the current format
+ * (primary item, then the video item with its Length); 'microvideo' the older
+ * GCamera:MicroVideoOffset (bytes of video at the end of the file).
+ */
+export function buildMotionPhoto(jpegBytes: Buffer, mp4: Buffer, style: 'container' | 'microvideo'): { file: Buffer; videoAt: number } {
+  const body =
+    style === 'container'
+      ? `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+        `<rdf:Description xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" xmlns:Container="http://ns.google.com/photos/1.0/container/" ` +
+        `xmlns:Item="http://ns.google.com/photos/1.0/container/item/" GCamera:MotionPhoto="1" GCamera:MotionPhotoVersion="1">` +
+        `<Container:Directory><rdf:Seq>` +
+        `<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/jpeg" Item:Semantic="Primary" Item:Length="0" Item:Padding="0"/></rdf:li>` +
+        `<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="video/mp4" Item:Semantic="MotionPhoto" Item:Length="${mp4.length}"/></rdf:li>` +
+        `</rdf:Seq></Container:Directory></rdf:Description></rdf:RDF></x:xmpmeta>`
+      : `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+        `<rdf:Description xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" GCamera:MicroVideo="1" GCamera:MicroVideoVersion="1" ` +
+        `GCamera:MicroVideoOffset="${mp4.length}" GCamera:MicroVideoPresentationTimestampUs="0"/></rdf:RDF></x:xmpmeta>`;
+  const payload = Buffer.concat([Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1'), Buffer.from(body, 'utf8')]);
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(0xffe1, 0);
+  head.writeUInt16BE(payload.length + 2, 2);
+  const image = Buffer.concat([jpegBytes.subarray(0, 2), head, payload, jpegBytes.subarray(2)]);
+  return { file: Buffer.concat([image, mp4]), videoAt: image.length };
+}

@@ -1,10 +1,12 @@
 // The JPEG module's structure handling: probe, false hits, EXIF thumbnails, MPF, restarts,
 // and the decoder's verdict on foreign data behind a real header.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddedRanges, jpeg, jpegDecodeUntilFailure } from '../../../src/carver/formats/jpeg.ts';
 import { bufferReader, sliceReader } from '../../../src/core/readers.ts';
 import { FORMATS, probeAny } from '../../../src/carver/registry.ts';
-import { buildMpf, entropyStart, exifThumbnail, FIXTURE_DIR, jpegsIn, MEDIA_DIR, noise, segments, sha256, stripApps } from './jpeg-helpers.ts';
+import { buildMotionPhoto, buildMpf, entropyStart, exifThumbnail, FIXTURE_DIR, jpegsIn, MEDIA_DIR, noise, segments, sha256, stripApps } from './jpeg-helpers.ts';
 
 const media = jpegsIn(MEDIA_DIR);
 const byName = (n: string): Buffer => {
@@ -166,12 +168,12 @@ describe('jpeg: MPF (multi-picture) files', () => {
     expect(r).toEqual([{ offset: secondaryAt, length: secondary.length, kind: 'mpf' }]);
   });
 
-  it('is partial when the secondary image is not where the index says', () => {
+  it('is the first image alone, noted, when the secondary image is not where the index says', () => {
     const broken = Buffer.concat([file.subarray(0, secondaryAt), noise(secondary.length, 2)]);
     const m = jpeg.measure(bufferReader(broken), { format: 'jpeg', ext: 'jpg' });
-    expect(m.status).toBe('partial');
+    expect(m.status).toBe('complete');
     expect(m.length).toBe(secondaryAt);
-    expect(m.expectedLength).toBe(file.length);
+    expect(m.reason).toMatch(/MPF image 2 not found/);
   });
 
   it('is partial when the reader ends inside the secondary image', () => {
@@ -180,6 +182,36 @@ describe('jpeg: MPF (multi-picture) files', () => {
     expect(m.status).toBe('partial');
     expect(m.expectedLength).toBe(file.length);
   });
+});
+
+describe('jpeg: Google motion photos (JPEG + MP4 declared in XMP)', () => {
+  const photo = byName('nikon_p6000_gps.jpg');
+  const video = readFileSync(join(MEDIA_DIR, 'android6_gps.mp4'));
+
+  for (const style of ['container', 'microvideo'] as const) {
+    const { file, videoAt } = buildMotionPhoto(photo, video, style);
+
+    it(`${style}: ends after the video, not at the image's EOI`, () => {
+      const tail = Buffer.concat([file, noise(70_000, 7)]);
+      const m = jpeg.measure(bufferReader(tail), jpeg.probe(tail.subarray(0, 4096))!);
+      expect([m.status, m.length, m.reason]).toEqual(['complete', file.length, undefined]);
+      expect(sha256(tail.subarray(0, m.length))).toBe(sha256(file));
+      expect(embeddedRanges(bufferReader(file)).filter((r) => r.kind === 'video')).toEqual([{ offset: videoAt, length: video.length, kind: 'video' }]);
+    });
+
+    it(`${style}: is the image alone, noted, when the video was overwritten`, () => {
+      const gone = Buffer.concat([file.subarray(0, videoAt), noise(video.length, 8)]);
+      const m = jpeg.measure(bufferReader(gone), { format: 'jpeg', ext: 'jpg' });
+      expect([m.status, m.length]).toEqual(['complete', videoAt]);
+      expect(m.reason).toMatch(/not found/);
+    });
+
+    it(`${style}: is partial when the reader ends inside the video`, () => {
+      const cut = file.subarray(0, videoAt + 5000);
+      const m = jpeg.measure(bufferReader(cut), { format: 'jpeg', ext: 'jpg' });
+      expect([m.status, m.length, m.expectedLength]).toEqual(['partial', cut.length, file.length]);
+    });
+  }
 });
 
 describe('jpeg: restart markers', () => {

@@ -1,13 +1,13 @@
 // Walk a JPEG from its SOI: marker segments by their (bounded) lengths, each scan's
 // entropy data by decoding it, and the MPF secondary images after the first EOI.
 import type { ByteReader } from '../../../core/types.ts';
-import { sliceReader } from '../../../core/readers.ts';
 import { emptyTables, isSof, parseDht, parseDqt, parseSof, parseSos, type Frame } from './headers.ts';
 import { MAX_MASK_BLOCKS, ProgressiveState } from './progressive.ts';
 import { walkScan, type ScanContext } from './scan.ts';
-import { parseMpIndex } from './mpf.ts';
+import { trailers } from './after-eoi.ts';
 
 export const SECTOR = 512;
+const XMP_ID = Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1');
 const WINDOW = 128 * 1024;
 /** A file with more marker segments than this is not a camera's JPEG. */
 const MAX_SEGMENTS = 20_000;
@@ -46,6 +46,8 @@ export interface WalkResult {
   firstEnd?: number;
   /** MPF secondary images found where the index says (absolute [offset, offset+length)). */
   mpfImages: { offset: number; length: number }[];
+  /** A motion photo's video after the image(s), when found where the XMP says. */
+  video?: { offset: number; length: number };
 }
 
 /** Cached window over the reader for the small reads of the marker walk. */
@@ -138,6 +140,7 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
   const covered = new Set<number>();
   let mpfTiff = -1;
   let mpfPayload: Buffer | null = null;
+  let xmp: string | null = null;
   let pos = 2;
 
   // A problem in the marker structure at `at`: junk if nothing JPEG-like was seen yet.
@@ -166,7 +169,29 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
       if (!frame || scans === 0) return { status: 'invalid', length: 0, reason: 'EOI before any image data', apps, mpfImages };
       if (covered.size < frame.components.length) return bad(markerAt, 'EOI before every component was coded');
       const firstEnd = pos + 2;
-      return finishMpf(src, opt, limit, firstEnd, mpfTiff, mpfPayload, frame, apps);
+      const done: WalkResult = { status: 'complete', length: firstEnd, firstEnd, frame, apps, mpfImages };
+      if (!opt.mpf) return done;
+      const t = trailers({
+        src,
+        limit,
+        maxSize: opt.maxSize,
+        firstEnd,
+        mpfTiff,
+        mpfPayload,
+        xmp,
+        checkJpeg: (r, max) => {
+          const w = walkJpeg(r, { maxSize: max, decode: opt.decode, mpf: false });
+          return w.status === 'complete' ? w.length : null;
+        },
+      });
+      done.mpfImages = t.images;
+      if (t.video) done.video = t.video;
+      if (t.truncatedAt !== undefined) {
+        return { ...done, status: 'partial', length: t.truncatedAt, failAt: t.truncatedAt, expectedLength: t.expectedLength, reason: 'data ends inside an image or video the file declares after its first image' };
+      }
+      done.length = t.end;
+      if (t.notes.length) done.reason = `${t.notes.join('; ')} (left out; the first image is whole)`;
+      return done;
     }
     if (m === 0x00 || m === 0x01 || m === 0xd8 || (m >= 0xd0 && m <= 0xd7) || m < 0xc0 || (m >= 0xf0 && m <= 0xfd) || m === 0xc8) {
       return bad(markerAt, `unexpected marker FF${m.toString(16).toUpperCase().padStart(2, '0')}`);
@@ -186,6 +211,9 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
       if (m === 0xe2 && mpfTiff < 0 && payload.length > 12 && payload.subarray(0, 4).toString('latin1') === 'MPF\0') {
         mpfTiff = pos + 8;
         mpfPayload = Buffer.from(payload.subarray(4));
+      }
+      if (m === 0xe1 && xmp === null && payload.subarray(0, XMP_ID.length).equals(XMP_ID)) {
+        xmp = payload.subarray(XMP_ID.length).toString('latin1');
       }
     } else if (isSof(m)) {
       if (frame) return bad(markerAt, 'second frame header');
@@ -253,54 +281,4 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
     }
     pos = segEnd;
   }
-}
-
-/** After the first EOI: take in the MPF secondary images the index lists, if they are there. */
-function finishMpf(
-  src: ByteReader,
-  opt: WalkOptions,
-  limit: number,
-  firstEnd: number,
-  mpfTiff: number,
-  mpfPayload: Buffer | null,
-  frame: Frame,
-  apps: AppSegment[],
-): WalkResult {
-  const mpfImages: { offset: number; length: number }[] = [];
-  const done: WalkResult = { status: 'complete', length: firstEnd, firstEnd, frame, apps, mpfImages };
-  if (!opt.mpf || mpfTiff < 0 || !mpfPayload) return done;
-  const entries = parseMpIndex(mpfPayload);
-  if (!entries) return done;
-  let end = firstEnd;
-  let declaredEnd = firstEnd;
-  const missing: number[] = [];
-  entries.forEach((e, i) => {
-    if (e.offset === 0 || e.size === 0) return; // the first image, or one not stored in this file
-    const at = mpfTiff + e.offset;
-    const stop = at + e.size;
-    if (at < firstEnd || stop > opt.maxSize) {
-      missing.push(i + 1);
-      return;
-    }
-    declaredEnd = Math.max(declaredEnd, stop);
-    const sub = walkJpeg(sliceReader(src, at, e.size), { ...opt, mpf: false, maxSize: e.size });
-    if (sub.status === 'complete' && stop <= limit) {
-      mpfImages.push({ offset: at, length: sub.length });
-      end = Math.max(end, stop);
-    } else {
-      missing.push(i + 1);
-    }
-  });
-  if (missing.length === 0) return { ...done, length: end };
-  return {
-    status: 'partial',
-    length: end,
-    failAt: end,
-    expectedLength: declaredEnd,
-    reason: `MPF image ${missing.join(', ')} missing or damaged`,
-    frame,
-    apps,
-    firstEnd,
-    mpfImages,
-  };
 }
