@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const MEDIA_DIR = resolve(repoRoot, '../shared/corpus/media');
-export const SYNTH_DIR = resolve(repoRoot, '../corpus-out/synth');
+export const SYNTH_DIR = resolve(process.env.PHOTORESCUE_CORPUS_WORK ?? '/tmp/photorescue-corpus', 'synth');
 /** Small committed JPEGs made by jpeg-fixtures/make.sh (cjpeg), for cases the corpus lacks. */
 export const FIXTURE_DIR = resolve(repoRoot, 'test/carver/formats/jpeg-fixtures');
 

@@ -12,7 +12,7 @@ export const FAST_MASK = (1 << FAST_BITS) - 1;
 
 /** lut entry: (symbol << 8) | codeLength; 0 means "no code starts with these bits". */
 export interface HuffTable {
-  readonly lut: Int32Array;
+  readonly lut: Uint16Array;
   /** Like lut but indexed by the next FAST_BITS bits; 0 also for codes longer than that. */
   readonly fast: Int32Array;
   /**
@@ -39,7 +39,7 @@ const LUT_SIZE = 1 << 16;
 // Cameras reuse the same few tables (often the ones from Annex K), so built tables are
 // kept by their DHT bytes; a carver run measures thousands of files.
 const cache = new Map<string, HuffTable>();
-const CACHE_MAX = 64;
+const CACHE_MAX = 16;
 
 /**
  * Build a table from the 16 code-length counts and the symbols of one DHT table.
@@ -50,7 +50,7 @@ export function buildHuffman(counts: Uint8Array, symbols: Uint8Array): HuffTable
   const key = Buffer.from(counts).toString('latin1') + Buffer.from(symbols).toString('latin1');
   const hit = cache.get(key);
   if (hit) return hit;
-  const lut = new Int32Array(LUT_SIZE);
+  const lut = new Uint16Array(LUT_SIZE);
   let code = 0;
   let si = 0;
   for (let len = 1; len <= 16; len++) {
@@ -112,7 +112,7 @@ export function seqAcTable(t: HuffTable, maxCat: number): Int32Array {
 }
 
 /** One sequential AC symbol at the top of `bits` (PAIR_BITS wide): [usedBits, advance, eob], or null. */
-function oneAc(lut: Int32Array, bits: number, avail: number, maxCat: number): [number, number, boolean] | null {
+function oneAc(lut: Uint16Array, bits: number, avail: number, maxCat: number): [number, number, boolean] | null {
   const e = lut[(bits << (16 - PAIR_BITS)) & 0xffff];
   if (e === 0) return null;
   const len = e & 31;

@@ -17,11 +17,11 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
   const maxDc = frame.precision === 8 ? 11 : 15;
   const maxAc = frame.precision === 8 ? 10 : 14;
   // The blocks of one MCU, in order, with their tables.
-  const dcLuts: Int32Array[] = [];
+  const dcLuts: Uint16Array[] = [];
   const dcFast: Int32Array[] = [];
   const acFast: Int32Array[] = [];
   const acPair: Int32Array[] = [];
-  const acLuts: Int32Array[] = [];
+  const acLuts: Uint16Array[] = [];
   const predIx: number[] = [];
   const lims: number[] = [];
   for (let i = 0; i < ns; i++) {
