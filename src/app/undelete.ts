@@ -62,7 +62,11 @@ export function undeleteEntry(medium: ByteReader, volume: Volume, entry: FsEntry
   const need = Math.ceil(entry.size / cs);
   // A size larger than the volume is a hostile or broken entry.
   if (need > volume.clusterCount) return { reason: 'size larger than the volume' };
-  const starts = [entry.firstCluster, ...(entry.altFirstClusters ?? [])].filter((c) => c >= 2 && c < volume.clusterCount + 2);
+  // After a Windows delete the stored start may point at another file's header: when the fs layer
+  // says it is unlikely, the alternatives (high word restored) are tried first.
+  const alts = entry.altFirstClusters ?? [];
+  const ordered = entry.firstClusterUnlikely ? [...alts, entry.firstCluster] : [entry.firstCluster, ...alts];
+  const starts = ordered.filter((c) => c >= 2 && c < volume.clusterCount + 2);
   if (starts.length === 0) return { reason: 'no start cluster' };
 
   let best: { layout: Layout; m: Measurement; format: FormatId; ext: string } | null = null;

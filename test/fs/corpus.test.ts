@@ -35,7 +35,7 @@ function cards(): { name: string; img: string; truth: string }[] {
       if (existsSync(img) && existsSync(join(dir, s, 'truth.json'))) out.push({ name: s, img, truth: join(dir, s, 'truth.json') });
     }
   };
-  scan(join(ROOT, '../corpus-out'));
+  scan(process.env.PHOTORESCUE_CORPUS_WORK ?? '/tmp/photorescue-corpus');
   if (process.env.PHOTORESCUE_CORPUS_OUT) scan(process.env.PHOTORESCUE_CORPUS_OUT);
   const fx = join(ROOT, 'fixtures/disk-images');
   if (existsSync(fx)) {

@@ -8,7 +8,8 @@ import type { FormatId } from '../../../src/core/types.ts';
 
 export const REPO = resolve(import.meta.dirname, '../../..');
 export const CORPUS_MEDIA = join(REPO, '../shared/corpus/media');
-export const SYNTH = join(REPO, '../corpus-out/synth');
+// Built by scripts/corpus-cards.sh (npm pretest); the synthetic media sit in its synth/ folder.
+export const SYNTH = join(process.env.PHOTORESCUE_CORPUS_WORK ?? '/tmp/photorescue-corpus', 'synth');
 export const FIXTURES = join(import.meta.dirname, 'isobmff-fixtures');
 
 export interface MediaFile {
@@ -41,8 +42,7 @@ export function listMedia(dir: string, pattern = ISO_EXT): MediaFile[] {
 
 /** The synthetic corpus is usable once its generator has finished. */
 export function synthReady(): boolean {
-  const log = join(REPO, '../corpus-out/gen_media.log');
-  return existsSync(SYNTH) && existsSync(log) && /exit 0\s*$/.test(readFileSync(log, 'utf8'));
+  return existsSync(join(SYNTH, '.done'));
 }
 
 export function sha256(b: Buffer): string {
