@@ -106,7 +106,7 @@ describe('JPEG bifragment reassembly', () => {
     expect(sha(got as Buffer)).toBe(sha(photo));
   });
 
-  it('never gives a wrong photo marked complete over 200 random layouts (fixed seed)', () => {
+  it('never gives a wrong photo marked complete over 200 random layouts (fixed seed)', { timeout: 600_000 }, () => {
     const photos = PHOTOS.map((n) => fs.readFileSync(path.join(MEDIA, n)));
     const rand = rng(20260101);
     let exact = 0;
