@@ -103,7 +103,7 @@ describe('dashboard by keyboard (100x30)', () => {
     // (the side bar of the 80-column layout ends at column 32)
     t = await s.waitFor((x) => {
       const l = x.split('\n');
-      return l[0].startsWith(' ▣  FOUND FILES') && l[0][32] === '│' && (l[23] ?? '').startsWith(' demo.img │ done');
+      return l[0].startsWith(' ▣  FOUND FILES') && l[0][32] === '│' && (l[23] ?? '').includes('done │ JPEG 7 HEIC 1 MP4 1 MOV 1');
     });
     expect(s.lines().every((l) => l.length <= 80)).toBe(true);
     expect(t).toContain('IMG_0119.JPG');

@@ -3,6 +3,8 @@
 // goes through our own cell diff (render/grid.ts), because blessed's screen keeps colours in
 // 256-colour attributes and the preview needs 24-bit colour.
 import blessed from 'blessed';
+import { PassThrough } from 'node:stream';
+import { splitInput } from './input.ts';
 
 export interface KeyEvent {
   /** Normalised key: 'a', 'R', '?', 'space', 'enter', 'C-p', 'M-b', 'S-tab', 'f9', 'up'… */
@@ -62,8 +64,18 @@ export function normaliseKey(ch: string | undefined, key: BlessedKey): KeyEvent 
 }
 
 export function openTerminal(opts: { input?: NodeJS.ReadStream; output?: NodeJS.WriteStream } = {}): TerminalIO {
-  const input = opts.input ?? process.stdin;
+  const tty = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
+  // blessed reads from a stream where each mouse report arrives on its own (see input.ts).
+  const input = new PassThrough() as unknown as NodeJS.ReadStream;
+  const wasRaw = tty.isRaw;
+  tty.setRawMode?.(true);
+  tty.setEncoding('utf8');
+  const onData = (d: string) => {
+    for (const part of splitInput(d)) input.write(part);
+  };
+  tty.on('data', onData);
+  tty.resume();
   const program = blessed.program({ input, output, tput: false, zero: true, resizeTimeout: 30 } as never) as unknown as BlessedProgram;
   // ?1049 alone: save the cursor, switch to the alternate screen (blessed without terminfo
   // also sends ?47, which on the way back leaves the cursor where our last frame ended).
@@ -107,6 +119,9 @@ export function openTerminal(opts: { input?: NodeJS.ReadStream; output?: NodeJS.
       program.showCursor();
       output.write('\x1b[0m\x1b[?1049l');
       program.destroy();
+      tty.off('data', onData);
+      tty.setRawMode?.(wasRaw);
+      tty.pause();
     },
   };
   return io;

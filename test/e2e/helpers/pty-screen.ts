@@ -61,10 +61,14 @@ export class PtyScreen {
   async waitFor(what: string | RegExp | ((text: string) => boolean), timeoutMs = 30_000): Promise<string> {
     const test = typeof what === 'function' ? what : (t: string) => (typeof what === 'string' ? t.includes(what) : what.test(t));
     const end = Date.now() + timeoutMs;
+    const t0 = Date.now();
     while (true) {
       await this.settle();
       const t = this.text();
-      if (test(t)) return t;
+      if (test(t)) {
+        if (process.env.PR_DEBUG && Date.now() - t0 > 1000) console.log(`slow wait ${Date.now() - t0} ms for ${String(what)}`);
+        return t;
+      }
       if (this.exitCode !== null) throw new Error(`program exited (${this.exitCode}) while waiting for ${String(what)}; screen:\n${t}`);
       if (Date.now() > end) throw new Error(`timed out waiting for ${String(what)}; screen:\n${t}`);
       await new Promise((r) => setTimeout(r, 50));
