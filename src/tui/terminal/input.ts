@@ -2,7 +2,9 @@
 // then a click, or several wheel steps). blessed drops keys that share a chunk with a mouse
 // report and reads only the first report of a chunk, so each report gets a chunk of its own.
 
-const MOUSE = /\x1b\[<\d+;\d+;\d+[Mm]|\x1b\[M[\s\S]{3}/g;
+const ESC = '\u001b';
+// SGR reports (ESC [ < b ; x ; y M|m) and X10 ones (ESC [ M and three bytes)
+const MOUSE = new RegExp(`${ESC}\\[<\\d+;\\d+;\\d+[Mm]|${ESC}\\[M[\\s\\S]{3}`, 'g');
 
 export function splitInput(data: string): string[] {
   const out: string[] = [];
