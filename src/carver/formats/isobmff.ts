@@ -307,7 +307,7 @@ function breakPoint(file: ByteReader, check: SampleCheck): number {
 }
 
 function pictureReason(check: SampleCheck): string {
-  return `coded picture at ${check.bad} is not H.264/HEVC data: the file is fragmented or overwritten after ${check.lastGood}`;
+  return `coded picture at ${check.bad} does not start as its format says: the file is fragmented or overwritten after ${check.lastGood}`;
 }
 
 function maxOf(ranges: readonly Range[]): number {
