@@ -10,7 +10,7 @@ import type { ByteReader, Extent } from '../../core/types.ts';
 import { sliceReader } from '../../core/readers.ts';
 import type { FormatModule, Measurement, ProbeResult } from '../format.ts';
 import { isSof, sofKind } from './jpeg/headers.ts';
-import { SECTOR, walkJpeg } from './jpeg/walk.ts';
+import { SECTOR, walkJpeg, type ScanSnapshot, type WalkResult } from './jpeg/walk.ts';
 
 export const JPEG_MAX_SIZE = 64 * 1024 * 1024;
 
@@ -131,7 +131,44 @@ export interface DecodeProgress {
  * past the joint. Cost is one full decode (no IDCT) per call.
  */
 export function jpegDecodeUntilFailure(file: ByteReader, maxSize = JPEG_MAX_SIZE): DecodeProgress {
-  const w = walkJpeg(file, { maxSize, decode: true, mpf: true });
+  return progressOf(walkJpeg(file, { maxSize, decode: true, mpf: true }), file);
+}
+
+/**
+ * A place to go on decoding from, so that trying many continuations of a fragmented JPEG
+ * costs the continuation only, not a decode from the start each time.
+ */
+export interface JpegResumePoint {
+  /**
+   * Bytes [0, offset) are part of the saved state (headers and the entropy data decoded so
+   * far): a reader given to jpegContinue must hold the same bytes there.
+   */
+  readonly offset: number;
+  readonly state: ScanSnapshot;
+}
+
+/**
+ * The decoder state at the last MCU start at or before `before` (typically the goodLength of
+ * a failed jpegDecodeUntilFailure, i.e. where the first fragment ends). Sequential (baseline
+ * and extended) JPEGs only; null for progressive or arithmetic files, or when no MCU starts
+ * before `before`.
+ */
+export function jpegResumePoint(file: ByteReader, before: number, maxSize = JPEG_MAX_SIZE): JpegResumePoint | null {
+  const w = walkJpeg(file, { maxSize, decode: true, mpf: false, snapshotBefore: before });
+  return w.snapshot ? { offset: w.snapshot.seq.readPos, state: w.snapshot } : null;
+}
+
+/**
+ * Decode `file` (same bytes as when `point` was taken up to point.offset, then a candidate
+ * continuation) from the saved state on, and say how far it stays valid, as
+ * jpegDecodeUntilFailure does. Headers are read again (they are small); the entropy data
+ * before point.offset is not.
+ */
+export function jpegContinue(file: ByteReader, point: JpegResumePoint, maxSize = JPEG_MAX_SIZE): DecodeProgress {
+  return progressOf(walkJpeg(file, { maxSize, decode: true, mpf: true, resume: point.state }), file);
+}
+
+function progressOf(w: WalkResult, file: ByteReader): DecodeProgress {
   if (w.status === 'complete') return { ok: true, goodLength: w.length, end: w.length };
   const out: DecodeProgress = { ok: false, goodLength: w.length };
   if (w.failAt !== undefined) out.failAt = w.failAt;

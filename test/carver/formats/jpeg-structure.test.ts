@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { embeddedRanges, jpeg, jpegDecodeUntilFailure } from '../../../src/carver/formats/jpeg.ts';
-import { bufferReader, sliceReader } from '../../../src/core/readers.ts';
+import { embeddedRanges, jpeg, jpegContinue, jpegDecodeUntilFailure, jpegResumePoint } from '../../../src/carver/formats/jpeg.ts';
+import { bufferReader, extentReader, sliceReader } from '../../../src/core/readers.ts';
+import type { ByteReader } from '../../../src/core/types.ts';
 import { FORMATS, probeAny } from '../../../src/carver/registry.ts';
 import { buildMotionPhoto, buildMpf, entropyStart, exifThumbnail, FIXTURE_DIR, jpegsIn, MEDIA_DIR, noise, segments, sha256, stripApps } from './jpeg-helpers.ts';
 
@@ -278,5 +279,50 @@ describe('jpegDecodeUntilFailure', () => {
     const b = byName('canon_sd300.jpg');
     const r = jpegDecodeUntilFailure(bufferReader(b.subarray(0, 300_000)));
     expect(r).toMatchObject({ ok: false, ranOut: true, goodLength: 300_000 });
+  });
+});
+
+describe('jpegResumePoint / jpegContinue (trying continuations of a fragmented JPEG)', () => {
+  const cases: [string, Buffer][] = [
+    ['nikon_d70s.jpg', byName('nikon_d70s.jpg')],
+    ['restart_rows.jpg (restart markers)', jpegsIn(FIXTURE_DIR).find((f) => f.name === 'restart_rows.jpg')!.bytes],
+  ];
+  for (const [name, b] of cases) {
+    it(`${name}: finds the right continuation after a 32 KiB gap and rejects the wrong one`, () => {
+      const at = Math.floor((b.length * 0.6) / 4096) * 4096;
+      const gap = 32 * 1024;
+      const medium = bufferReader(Buffer.concat([b.subarray(0, at), noise(gap, 4), b.subarray(at)]));
+      const first = jpegDecodeUntilFailure(medium);
+      expect(first.goodLength).toBe(at);
+      const point = jpegResumePoint(medium, first.goodLength)!;
+      expect(point.offset).toBeLessThanOrEqual(at);
+      expect(point.offset).toBeGreaterThan(at - 4096);
+
+      // Count reads of the entropy data well before the resume point: a resumed decode must not redo it.
+      const scanStart = entropyStart(b);
+      let reread = 0;
+      const watched = (r: ByteReader): ByteReader => ({
+        size: r.size,
+        read(p, l) {
+          if (p < point.offset - 1024 && p + l > scanStart + 128 * 1024) reread++;
+          return r.read(p, l);
+        },
+      });
+      const wrong = jpegContinue(watched(medium), point);
+      expect([wrong.ok, wrong.goodLength]).toEqual([false, at]);
+      const joined = extentReader(medium, [
+        { offset: 0, length: at },
+        { offset: at + gap, length: b.length - at },
+      ]);
+      const right = jpegContinue(watched(joined), point);
+      expect([right.ok, right.end]).toEqual([true, b.length]);
+      expect(sha256(joined.read(0, right.end!))).toBe(sha256(b));
+      if (b.length > scanStart + 256 * 1024) expect(reread).toBe(0);
+    });
+  }
+
+  it('has no resume point in a progressive file', () => {
+    const b = byName('nikon_d300_progressive.jpg');
+    expect(jpegResumePoint(bufferReader(b), b.length - 1000)).toBeNull();
   });
 });

@@ -1,10 +1,31 @@
 // Block and MCU counts of a frame, value bounds, and the outcome type of a scan walk.
 import type { Frame } from './headers.ts';
 
+/** Sequential decoder state at the start of an MCU: enough to go on decoding from there. */
+export interface SeqSnapshot {
+  /** Index of the MCU about to be decoded. */
+  mcu: number;
+  /** Absolute position of the next byte to read; every byte before it is consumed or in acc. */
+  readPos: number;
+  acc: number;
+  bits: number;
+  /** DC predictors per scan component. */
+  pred: number[];
+  /** Next restart marker number expected. */
+  rst: number;
+}
+
 export type ScanOutcome =
-  | { ok: true; /** Absolute position of the marker (its first FF) that ends the scan. */ next: number }
+  | {
+      ok: true;
+      /** Absolute position of the marker (its first FF) that ends the scan. */
+      next: number;
+      /** The last MCU-start state before the requested position (SeqOptions.snapshotBefore). */
+      snapshot?: SeqSnapshot;
+    }
   | {
       ok: false;
+      snapshot?: SeqSnapshot;
       reason: string;
       /** Absolute position where the data stopped making sense. */
       failAt: number;

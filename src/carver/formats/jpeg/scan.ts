@@ -3,7 +3,7 @@ import type { ByteReader } from '../../../core/types.ts';
 import { BitReader } from './bitreader.ts';
 import type { Frame, Scan, Tables } from './headers.ts';
 import type { ScanOutcome } from './geometry.ts';
-import { decodeSequential } from './sequential.ts';
+import { decodeSequential, type SeqOptions } from './sequential.ts';
 import { decodeProgressive, type ProgressiveState } from './progressive.ts';
 
 const CHUNK = 256 * 1024;
@@ -57,11 +57,12 @@ export interface ScanContext {
   reader: BitReader | null;
 }
 
-export function walkScan(ctx: ScanContext, scan: Scan, start: number): ScanOutcome {
+/** `seq` (resume / snapshot) applies to sequential scans only. */
+export function walkScan(ctx: ScanContext, scan: Scan, start: number, seq: SeqOptions = {}): ScanOutcome {
   const { frame } = ctx;
   const decodable = ctx.decode && frame.huffmanDct && frame.height > 0 && (!frame.progressive || ctx.progressive !== null);
   if (!decodable) return walkByMarkers(ctx.src, ctx.limit, start, ctx.tables.restartInterval);
   ctx.reader ??= new BitReader(ctx.src, ctx.limit);
   if (frame.progressive) return decodeProgressive(ctx.reader, frame, scan, ctx.tables, ctx.progressive!, start);
-  return decodeSequential(ctx.reader, frame, scan, ctx.tables, start);
+  return decodeSequential(ctx.reader, frame, scan, ctx.tables, start, seq);
 }

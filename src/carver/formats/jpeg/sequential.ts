@@ -9,10 +9,17 @@
 import type { BitReader } from './bitreader.ts';
 import { FAST_BITS, FAST_MASK, PAIR_BITS, PAIR_EOB, PAIR_MASK, seqAcPairTable, seqAcTable } from './huffman.ts';
 import type { Frame, Scan, Tables } from './headers.ts';
-import { blocksWide, dcLimit, scanBlockCount, type ScanOutcome } from './geometry.ts';
+import { blocksWide, dcLimit, scanBlockCount, type ScanOutcome, type SeqSnapshot } from './geometry.ts';
 import { MAX_TRACKED_MCUS, spliceStart } from './splice.ts';
 
-export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables: Tables, start: number): ScanOutcome {
+export interface SeqOptions {
+  /** Go on from this state instead of from the start of the scan. */
+  resume?: SeqSnapshot;
+  /** Keep the state at the last MCU start whose read position is at or before this. */
+  snapshotBefore?: number;
+}
+
+export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables: Tables, start: number, opts: SeqOptions = {}): ScanOutcome {
   const ns = scan.components.length;
   const maxDc = frame.precision === 8 ? 11 : 15;
   const maxAc = frame.precision === 8 ? 10 : 14;
@@ -48,7 +55,16 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
   // For spliceStart(): each MCU's first-block DC, its difference to the MCU above, and where
   // the MCU starts. A few integer ops per MCU, next to dozens of Huffman symbols.
   const gridW = ns === 1 ? blocksWide(frame, scan.components[0].index) : frame.mcusX;
-  const track = mcuCount <= MAX_TRACKED_MCUS;
+  const resume = opts.resume;
+  // A resumed decode has no rows above to compare with: no splice hint then.
+  const track = !resume && mcuCount <= MAX_TRACKED_MCUS;
+  const snapBefore = opts.snapshotBefore ?? -1;
+  let snapMcu = -1;
+  let snapReadPos = 0;
+  let snapAcc = 0;
+  let snapBits = 0;
+  let snapRst = 0;
+  const snapPred = new Int32Array(4);
   const rowDc = new Int32Array(gridW);
   const vd = new Int32Array(track ? mcuCount : 0);
   const hd = new Int32Array(track ? mcuCount : 0);
@@ -57,19 +73,39 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
   let mcuIx = 0;
   let dc0 = 0;
 
-  r.seek(start);
+  let done = 0;
+  let rst = 0;
+  if (resume) {
+    r.seek(resume.readPos);
+    r.acc = resume.acc;
+    r.bits = resume.bits;
+    pred.set(resume.pred.slice(0, 4));
+    done = resume.mcu;
+    mcuIx = resume.mcu;
+    col = resume.mcu % gridW;
+    rst = resume.rst & 7;
+  } else {
+    r.seek(start);
+  }
   let buf = r.buf;
   let pos = r.pos;
   let end = r.end;
   let acc = r.acc;
   let bits = r.bits;
   let reason = '';
-  let done = 0;
-  let rst = 0;
   outer: while (done < mcuCount) {
-    const n = ri > 0 ? Math.min(ri, mcuCount - done) : mcuCount - done;
+    // A resumed decode may start inside a restart interval.
+    const n = ri > 0 ? Math.min(ri - (done % ri), mcuCount - done) : mcuCount - done;
     for (let m = 0; m < n; m++) {
       if (track) mcuAt[mcuIx] = r.bufStart + pos - (bits >> 3);
+      if (snapBefore >= 0 && r.marker < 0 && r.bufStart + pos <= snapBefore) {
+        snapMcu = mcuIx;
+        snapReadPos = r.bufStart + pos;
+        snapAcc = acc;
+        snapBits = bits;
+        snapRst = rst;
+        snapPred.set(pred);
+      }
       for (let b = 0; b < bpm; b++) {
         // --- DC difference
         if (bits < 17) {
@@ -202,10 +238,12 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
       buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
     }
   }
+  const snapshot: SeqSnapshot | undefined =
+    snapMcu >= 0 ? { mcu: snapMcu, readPos: snapReadPos, acc: snapAcc, bits: snapBits, pred: Array.from(snapPred), rst: snapRst } : undefined;
   const failed = (why: string): ScanOutcome => {
     const endOfData = r.marker === 0x100;
     const suspect = track && !endOfData ? spliceStart(vd, hd, mcuAt, gridW, mcuIx) : null;
-    return { ok: false, reason: why, failAt: r.position(), endOfData, ...(suspect !== null ? { suspect } : {}) };
+    return { ok: false, reason: why, failAt: r.position(), endOfData, ...(suspect !== null ? { suspect } : {}), ...(snapshot ? { snapshot } : {}) };
   };
   if (reason) {
     r.pos = pos; r.acc = acc & 0x3fffffff; r.bits = bits;
@@ -215,5 +253,5 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
   if (mk < 0 || mk === 0x100 || (mk >= 0xd0 && mk <= 0xd7)) {
     return failed(mk === 0x100 ? 'data ends inside the scan' : 'scan does not end at a marker after its last MCU');
   }
-  return { ok: true, next: r.markerPos };
+  return snapshot ? { ok: true, next: r.markerPos, snapshot } : { ok: true, next: r.markerPos };
 }

@@ -3,7 +3,8 @@
 import type { ByteReader } from '../../../core/types.ts';
 import { emptyTables, isSof, parseDht, parseDqt, parseSof, parseSos, type Frame } from './headers.ts';
 import { MAX_MASK_BLOCKS, ProgressiveState } from './progressive.ts';
-import { walkScan, type ScanContext } from './scan.ts';
+import { walkByMarkers, walkScan, type ScanContext } from './scan.ts';
+import type { SeqSnapshot } from './geometry.ts';
 import { trailers } from './after-eoi.ts';
 
 export const SECTOR = 512;
@@ -20,6 +21,16 @@ export interface WalkOptions {
   decode: boolean;
   /** Follow the MPF index to secondary images after the first EOI. */
   mpf: boolean;
+  /** Record the decoder state at the last MCU start at or before this position (sequential scans). */
+  snapshotBefore?: number;
+  /** Go on decoding from a recorded state: earlier scans are walked by markers only. */
+  resume?: ScanSnapshot;
+}
+
+/** A sequential decoder state and the scan (counted from 0) it belongs to. */
+export interface ScanSnapshot {
+  scanIndex: number;
+  seq: SeqSnapshot;
 }
 
 /** A segment payload [start, end) of an APPn segment, absolute in the walked reader. */
@@ -36,6 +47,8 @@ export interface WalkResult {
   reason?: string;
   /** partial: where the data stopped making sense (before sector rounding). */
   failAt?: number;
+  /** With WalkOptions.snapshotBefore: the latest state recorded. */
+  snapshot?: ScanSnapshot;
   /** partial: where a splice of foreign scan data probably began (a hint; see splice.ts). */
   suspect?: number;
   /** partial: the MPF index says the file is this long. */
@@ -87,8 +100,11 @@ function looksLikeAppId(p: Buffer): boolean {
 function zeroRunStart(src: ByteReader, from: number, failAt: number): number | null {
   let pos = Math.min(failAt, src.size);
   const stop = Math.max(from, pos - ZERO_LOOKBACK);
+  // Usually the byte just before the failure is not zero: start small, then read more.
+  let step = SECTOR;
   while (pos > stop) {
-    const n = Math.min(WINDOW, pos - stop);
+    const n = Math.min(step, pos - stop);
+    step = Math.min(WINDOW, step * 8);
     const b = src.read(pos - n, n);
     for (let i = b.length - 1; i >= 0; i--) {
       if (b[i] !== 0) {
@@ -123,6 +139,13 @@ function firstZeroSector(src: ByteReader, from: number, to: number): number | nu
 }
 
 export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
+  const box: { snapshot?: ScanSnapshot } = {};
+  const r = walkCore(src, opt, box);
+  if (box.snapshot) r.snapshot = box.snapshot;
+  return r;
+}
+
+function walkCore(src: ByteReader, opt: WalkOptions, box: { snapshot?: ScanSnapshot }): WalkResult {
   const limit = Math.min(src.size, opt.maxSize);
   const win = new Window(src);
   const apps: AppSegment[] = [];
@@ -249,7 +272,13 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
           reader: null,
         };
       }
-      const out = walkScan(ctx, scan, segEnd);
+      const scanIndex = scans - 1;
+      const resume = opt.resume;
+      const out =
+        resume && scanIndex < resume.scanIndex
+          ? walkByMarkers(src, limit, segEnd, tables.restartInterval)
+          : walkScan(ctx, scan, segEnd, resume && scanIndex === resume.scanIndex ? { resume: resume.seq } : { snapshotBefore: opt.snapshotBefore });
+      if (out.snapshot) box.snapshot = { scanIndex, seq: out.snapshot };
       if (!out.ok) {
         if (out.endOfData) {
           // The data ran out; but zeros at its end are no data (an unwritten or wiped tail).
@@ -263,7 +292,9 @@ export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
         // failure is where the real data stopped (a tail that was never written, or wiped).
         const z = zeroRunStart(src, segEnd, out.failAt);
         if (z !== null) good = Math.min(good, Math.ceil(z / SECTOR) * SECTOR);
-        const zs = firstZeroSector(src, firstScan < 0 ? segEnd : firstScan, out.failAt);
+        // Data before a resume point was checked by the decode that made it.
+        const checkedTo = opt.resume ? opt.resume.seq.readPos : firstScan < 0 ? segEnd : firstScan;
+        const zs = firstZeroSector(src, checkedTo, out.failAt);
         if (zs !== null) good = Math.min(good, zs);
 
         good = Math.max(good, Math.min(segEnd, out.failAt));
