@@ -58,6 +58,8 @@ function sampleFraming(buf: Buffer, stbl: Box): SampleFraming | null {
 
 /** Most samples we accept per fragment run before calling the run junk. */
 const MAX_RUN_SAMPLES = 1_000_000;
+/** Most samples per track whose framing we keep for checking (bounds memory on hostile tables). */
+const MAX_CHECKED_SAMPLES = 2_000_000;
 
 export interface MovieInfo {
   /** Tracks whose tables we could read. */
@@ -208,7 +210,7 @@ function trackChunks(buf: Buffer, trak: Box, info: MovieInfo): void {
     if (constSize === 0) {
       const last = Math.min(nSamples, sample + perChunk);
       for (let s = sample; s < last; s++) {
-        if (nal) {
+        if (nal && nal.offsets.length < MAX_CHECKED_SAMPLES) {
           nal.offsets.push(offsets[c] + bytes);
           nal.sizes.push(sizes[s]);
         }
@@ -308,7 +310,7 @@ export function parseMoof(
       const sizeAt = (tf & 0x100) ? 4 : 0;
       for (let i = 0; i < count; i++) {
         const size = tf & 0x200 ? buf.readUInt32BE(q + i * perSample + sizeAt) : defaultSize;
-        if (nal) {
+        if (nal && nal.offsets.length < MAX_CHECKED_SAMPLES) {
           nal.offsets.push(cursor + bytes);
           nal.sizes.push(size);
         }
