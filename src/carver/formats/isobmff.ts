@@ -182,9 +182,23 @@ function readIndex(file: ByteReader, boxes: readonly TopBox[]): Index {
   return idx;
 }
 
-/** The mdat box whose payload holds [offset, offset+length), judged by declared sizes. */
+/**
+ * The mdat box whose payload holds [offset, offset+length), judged by declared sizes. `mdats`
+ * are in file order, so the candidate is the last one starting at or before the range.
+ */
 function holder(mdats: readonly TopBox[], r: Range): TopBox | undefined {
-  return mdats.find((m) => r.offset >= m.offset + m.headerSize && (m.toEnd || r.offset + r.length <= m.offset + m.size));
+  let lo = 0;
+  let hi = mdats.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (mdats[mid].offset + mdats[mid].headerSize <= r.offset) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const m = best >= 0 ? mdats[best] : undefined;
+  return m && (m.toEnd || r.offset + r.length <= m.offset + m.size) ? m : undefined;
 }
 
 interface Analysis {
