@@ -108,13 +108,35 @@ describe('store: found-files tree', () => {
     return run(s, [{ type: 'ui/activity', activity: 'recovered' }]);
   };
 
-  it('groups by original folder with carved files under Carved/<format> last', () => {
+  it('shows folders as a tree (compact chains), with carved files under Carved/<format> last', () => {
     const s = base();
-    const groups = rowsOf(s).filter((r) => r.kind === 'group').map((r) => (r.kind === 'group' ? r.label : ''));
-    expect(groups[0]).toBe('EOS_DIGITAL/DCIM/100CANON');
-    expect(groups.slice(-2).every((g) => g.startsWith('Carved/'))).toBe(true);
+    const groups = rowsOf(s)
+      .filter((r) => r.kind === 'group')
+      .map((r) => (r.kind === 'group' ? `${'  '.repeat(r.depth)}${r.label}:${r.count}` : ''));
+    // 40 files: every tenth is carved (4), the rest sit in DCIM/1xxCANON folders
+    expect(groups[0]).toBe('EOS_DIGITAL/DCIM:36');
+    expect(groups[1]).toBe('  100CANON:1');
+    expect(groups.slice(-3)).toEqual(['Carved:4', '  heic:2', '  mov:2']);
     const files = rowsOf(s).filter((r) => r.kind === 'file');
     expect(files).toHaveLength(40);
+    expect(files.every((r) => r.depth === 2)).toBe(true);
+  });
+
+  it('keeps a folder that has files and sub-folders as its own row', () => {
+    let s = initialState();
+    s = reduce(s, { type: 'scan/begin', source: 'x', at: 0, size: 1 << 20 });
+    const orig = (folder: string, name: string) => ({ partition: 'p1', folder, name, nameInferred: false, state: 'deleted' as const, size: 1 });
+    s = reduce(s, { type: 'file.found', file: file('a', { original: orig('DCIM', 'A.JPG') }) });
+    s = reduce(s, { type: 'file.found', file: file('b', { original: orig('DCIM/100CANON', 'B.JPG') }) });
+    s = reduce(s, { type: 'file.found', file: file('c', { original: orig('', 'C.JPG') }) });
+    const shape = rowsOf(s).map((r) => `${'  '.repeat(r.depth)}${r.kind === 'group' ? r.label : displayName(s.files[r.index])}`);
+    expect(shape).toEqual(['p1', '  DCIM', '    100CANON', '      B.JPG', '    A.JPG', '  C.JPG']);
+    // a collapsed parent hides everything under it, and selecting it selects all of it
+    const k = rowsOf(s).findIndex((r) => r.kind === 'group' && r.key === 'p1/DCIM');
+    let t = run(s, [{ type: 'ui/activity', activity: 'recovered' }, { type: 'tree/toggleGroup', key: 'p1/DCIM' }]);
+    expect(rowsOf(t)).toHaveLength(3);
+    t = run(t, [{ type: 'list/to', index: k }, { type: 'tree/toggleSelect' }]);
+    expect([...t.selected].sort()).toEqual(['a', 'b']);
   });
 
   it('groups by type and by date', () => {
@@ -146,13 +168,13 @@ describe('store: found-files tree', () => {
 
   it('moves the cursor, collapses groups and selects files', () => {
     let s = base();
-    s = run(s, [{ type: 'list/move', delta: 1 }]);
+    s = run(s, [{ type: 'list/move', delta: 2 }]);
     expect(fileAtCursor(s)!.id).toBe('f0');
     s = reduce(s, { type: 'tree/toggleSelect' });
     expect([...s.selected]).toEqual(['f0']);
-    s = reduce(s, { type: 'tree/toggleGroup', open: false }); // Left on a file collapses its group
-    expect(s.treeCursor).toBe(0);
-    expect(rowsOf(s)[1].kind).toBe('group');
+    s = reduce(s, { type: 'tree/toggleGroup', open: false }); // Left on a file collapses its folder
+    expect(s.treeCursor).toBe(1);
+    expect(rowsOf(s)[2].kind).toBe('group');
     s = run(s, [{ type: 'list/move', delta: 1 }, { type: 'tree/toggleSelect' }]); // Space on a group selects all of it
     expect([...s.selected].sort()).toEqual(['f0', 'f1']);
     s = run(s, [{ type: 'tree/filter', filter: 'mov' }, { type: 'tree/selectAll' }]);

@@ -7,7 +7,7 @@
 import type { FormatId, FoundFile, Partition, Problem, RecoveryEvent } from '../../core/types.ts';
 import { computeLayout, type Layout } from './layout.ts';
 import { MAP_BUCKETS, markExtents, CELL_INTACT, CELL_PARTIAL, CELL_UNREADABLE } from './scanmap.ts';
-import { treeRows, GROUPINGS, type Grouping, type TreeRow } from './tree.ts';
+import { inGroup, treeRows, GROUPINGS, type Grouping, type TreeRow } from './tree.ts';
 
 export type Activity = 'drives' | 'scan' | 'recovered' | 'problems';
 export const ACTIVITIES: readonly Activity[] = ['drives', 'scan', 'recovered', 'problems'];
@@ -556,9 +556,10 @@ function reduceUi(s: State, a: UiAction): State {
 
 /** Ids of a group's files that pass the filter. */
 export function groupIds(s: State, key: string): string[] {
-  const saved = s.collapsed.has(key) ? { ...s, collapsed: new Set([...s.collapsed].filter((k) => k !== key)) } : s;
+  // with every group open, so a collapsed group (or sub-folder) still gives its files
+  const saved = s.collapsed.size ? { ...s, collapsed: new Set<string>() } : s;
   return rowsOf(saved)
-    .filter((r): r is Extract<TreeRow, { kind: 'file' }> => r.kind === 'file' && r.group === key)
+    .filter((r): r is Extract<TreeRow, { kind: 'file' }> => r.kind === 'file' && inGroup(r.group, key))
     .map((r) => s.files[r.index].id);
 }
 

@@ -7,8 +7,8 @@ export type Grouping = 'folder' | 'type' | 'date';
 export const GROUPINGS: readonly Grouping[] = ['folder', 'type', 'date'];
 
 export type TreeRow =
-  | { kind: 'group'; key: string; label: string; count: number; collapsed: boolean }
-  | { kind: 'file'; index: number; group: string };
+  | { kind: 'group'; key: string; label: string; count: number; collapsed: boolean; depth: number }
+  | { kind: 'file'; index: number; group: string; depth: number };
 
 /** The name a person sees: the filesystem's name, or PhotoRec-style f<sector>.<ext> for carved files. */
 export function displayName(f: FoundFile): string {
@@ -62,6 +62,50 @@ export interface TreeInput {
   collapsed: ReadonlySet<string>;
 }
 
+interface FolderNode {
+  path: string;
+  children: Map<string, FolderNode>;
+  files: number[];
+  count: number;
+}
+
+function folderTree(groups: Map<string, number[]>): FolderNode {
+  const root: FolderNode = { path: '', children: new Map(), files: [], count: 0 };
+  for (const [key, list] of groups) {
+    let node = root;
+    node.count += list.length;
+    for (const part of key.split('/')) {
+      let child = node.children.get(part);
+      if (!child) node.children.set(part, (child = { path: node.path ? `${node.path}/${part}` : part, children: new Map(), files: [], count: 0 }));
+      child.count += list.length;
+      node = child;
+    }
+    node.files.push(...list);
+  }
+  return root;
+}
+
+/**
+ * Folders as a tree, with chains of single sub-folders shown on one row as VS Code's compact
+ * folders do (EOS_DIGITAL/DCIM/100CANON), sub-folders before files.
+ */
+function folderRows(root: FolderNode, collapsed: ReadonlySet<string>, rows: TreeRow[]): void {
+  const walk = (node: FolderNode, label: string, depth: number) => {
+    while (node.children.size === 1 && node.files.length === 0) {
+      const [name, only] = [...node.children][0];
+      label = label ? `${label}/${name}` : name;
+      node = only;
+    }
+    const isCollapsed = collapsed.has(node.path);
+    rows.push({ kind: 'group', key: node.path, label, count: node.count, collapsed: isCollapsed, depth });
+    if (isCollapsed) return;
+    for (const name of [...node.children.keys()].sort()) walk(node.children.get(name)!, name, depth + 1);
+    for (const index of node.files) rows.push({ kind: 'file', index, group: node.path, depth: depth + 1 });
+  };
+  const tops = [...root.children.keys()].sort((a, b) => groupOrder('folder', a + '/', b + '/'));
+  for (const name of tops) walk(root.children.get(name)!, name, 0);
+}
+
 export function buildRows(input: TreeInput): TreeRow[] {
   const words = input.filter.toLowerCase().split(/\s+/).filter(Boolean);
   const groups = new Map<string, number[]>();
@@ -74,16 +118,25 @@ export function buildRows(input: TreeInput): TreeRow[] {
     if (!list) groups.set(k, (list = []));
     list.push(i);
   }
-  const keys = [...groups.keys()].sort((a, b) => groupOrder(input.grouping, a, b));
   const rows: TreeRow[] = [];
+  if (input.grouping === 'folder') {
+    folderRows(folderTree(groups), input.collapsed, rows);
+    return rows;
+  }
+  const keys = [...groups.keys()].sort((a, b) => groupOrder(input.grouping, a, b));
   for (const key of keys) {
     const list = groups.get(key)!;
     const collapsed = input.collapsed.has(key);
-    rows.push({ kind: 'group', key, label: key, count: list.length, collapsed });
+    rows.push({ kind: 'group', key, label: key, count: list.length, collapsed, depth: 0 });
     if (collapsed) continue;
-    for (const index of list) rows.push({ kind: 'file', index, group: key });
+    for (const index of list) rows.push({ kind: 'file', index, group: key, depth: 1 });
   }
   return rows;
+}
+
+/** Is a file of group `group` inside the tree node `key` (the node itself or a sub-folder)? */
+export function inGroup(group: string, key: string): boolean {
+  return group === key || group.startsWith(key + '/');
 }
 
 let memoKey: unknown[] = [];

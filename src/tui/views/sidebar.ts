@@ -106,23 +106,27 @@ export function drawTree(ctx: Ctx, s: State, body: Rect): void {
     const active = i === s.treeCursor;
     const bg = active ? (s.focus === 'sidebar' || s.focus === 'editor' ? T.cursorBg : T.inactiveCursorBg) : T.sidebarBg;
     g.fill(body.x, y, body.w, 1, { bg });
+    // deep folders indent two columns a level, up to a limit that keeps names readable
+    const indent = Math.min(row.depth, 6) * 2;
     if (row.kind === 'group') {
       const count = String(row.count);
-      g.text(body.x + 1, y, row.collapsed ? '▸' : '▾', { fg: T.text, bg });
-      g.text(body.x + 3, y, fit(row.label, Math.max(1, body.w - 5 - count.length)), { fg: T.bright, bg, attr: BOLD });
+      const gx = body.x + 1 + indent;
+      g.text(gx, y, row.collapsed ? '▸' : '▾', { fg: T.text, bg });
+      g.text(gx + 2, y, fit(row.label, Math.max(1, body.w - indent - 5 - count.length)), { fg: T.bright, bg, attr: BOLD });
       g.text(body.x + body.w - count.length - 1, y, count, { fg: T.dim, bg });
       hit(ctx, body.x, y, body.w, 'tree.click', i);
     } else {
       const f = s.files[row.index];
       const sel = s.selected.has(f.id);
       const size = shortSize(f.size);
-      g.text(body.x + 2, y, sel ? '[x]' : '[ ]', { fg: sel ? T.accent : T.dim, bg });
-      hit(ctx, body.x + 2, y, 3, 'tree.check', i);
-      g.text(body.x + 6, y, '●', { fg: VERDICT_COLOR[f.verdict], bg });
-      const nameW = Math.max(1, body.w - 8 - size.length - 2);
-      g.text(body.x + 8, y, fit(displayName(f), nameW), { fg: active ? T.bright : T.text, bg });
+      const bx = body.x + indent;
+      g.text(bx, y, sel ? '[x]' : '[ ]', { fg: sel ? T.accent : T.dim, bg });
+      hit(ctx, bx, y, 3, 'tree.check', i);
+      g.text(bx + 4, y, '●', { fg: VERDICT_COLOR[f.verdict], bg });
+      const nameW = Math.max(1, body.w - indent - 6 - size.length - 2);
+      g.text(bx + 6, y, fit(displayName(f), nameW), { fg: active ? T.bright : T.text, bg });
       g.text(body.x + body.w - size.length - 1, y, size, { fg: T.dim, bg });
-      hit(ctx, body.x + 5, y, body.w - 5, 'tree.click', i);
+      hit(ctx, bx + 3, y, body.w - indent - 3, 'tree.click', i);
     }
   }
   ctx.hits.push({ rect: body, command: '', wheel: 'tree' });
