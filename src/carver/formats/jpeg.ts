@@ -1,18 +1,25 @@
-// JPEG (JFIF/EXIF, baseline and progressive, with MPF secondary images).
+// JPEG (JFIF/EXIF, baseline and progressive, with MPF images and motion-photo videos).
 //
 // probe: SOI, then marker segments that look like a writer's (cheap, head only).
 // measure: walk segments by their bounded lengths (so the EXIF thumbnail's own FFD8…FFD9
 // inside APP1 is stepped over, never taken as the end), Huffman-decode every scan without
-// IDCT to prove the entropy data is a JPEG bitstream up to EOI, then take in MPF images.
-// The walk lives in ./jpeg/: walk.ts (markers, MPF), sequential.ts and progressive.ts
-// (decoders), bitreader.ts, huffman.ts, headers.ts, mpf.ts.
+// IDCT to prove the entropy data is a JPEG bitstream up to EOI, then take in what the file
+// declares after it (MPF images, a motion photo's MP4).
+// Also for other modules: jpegDecodeUntilFailure, jpegResumePoint/jpegContinue (fragment
+// assembly) and embeddedRanges (headers the scanner should not report as files).
+// The walk lives in ./jpeg/: walk.ts (markers), scan.ts, sequential.ts and progressive.ts
+// (decoders), bitreader.ts, huffman.ts, headers.ts, geometry.ts, after-eoi.ts and mpf.ts
+// (what follows the first EOI), splice.ts (a hint where foreign data was spliced in).
 import type { ByteReader, Extent } from '../../core/types.ts';
 import { sliceReader } from '../../core/readers.ts';
-import type { FormatModule, Measurement, ProbeResult } from '../format.ts';
+import type { FormatModule, MeasureHint, Measurement, ProbeResult } from '../format.ts';
 import { isSof, sofKind } from './jpeg/headers.ts';
 import { SECTOR, walkJpeg, type ScanSnapshot, type WalkResult } from './jpeg/walk.ts';
 
 export const JPEG_MAX_SIZE = 64 * 1024 * 1024;
+/** Partial lengths from a decode failure are rounded down to this (from the file's start). */
+export const JPEG_SECTOR = SECTOR;
+const SOI3 = Buffer.from([0xff, 0xd8, 0xff]);
 
 /** A printable APPn identifier ("JFIF\0", "Exif\0", "http://…", "ICC_PROFILE", "MPF\0", "Ducky"…). */
 function printableId(head: Buffer, at: number, avail: number): boolean {
@@ -80,7 +87,12 @@ function probe(head: Buffer): ProbeResult | null {
   return { format: 'jpeg', ext: 'jpg' };
 }
 
-function measure(file: ByteReader, _probe: ProbeResult): Measurement {
+function measure(file: ByteReader, _probe: ProbeResult, hint?: MeasureHint): Measurement {
+  if (hint?.expectedLength) {
+    // A directory entry's size that the marker walk meets to the byte: no need to decode.
+    const quick = walkJpeg(file, { maxSize: JPEG_MAX_SIZE, decode: false, mpf: true });
+    if (quick.status === 'complete' && quick.length === hint.expectedLength) return { status: 'complete', length: quick.length };
+  }
   const w = walkJpeg(file, { maxSize: JPEG_MAX_SIZE, decode: true, mpf: true });
   const out: Measurement = { status: w.status, length: w.status === 'invalid' ? 0 : w.length };
   if (w.reason) out.reason = w.reason;
@@ -211,7 +223,3 @@ export function embeddedRanges(file: ByteReader, maxSize = JPEG_MAX_SIZE): Embed
   return out;
 }
 
-const SOI3 = Buffer.from([0xff, 0xd8, 0xff]);
-
-/** Sector size used to round partial lengths. */
-export const JPEG_SECTOR = SECTOR;
