@@ -78,7 +78,7 @@ export function undeleteEntry(medium: ByteReader, volume: Volume, entry: FsEntry
       const hit = probeAny(head, types);
       if (!hit) break; // every layout shares the first cluster: no header, no file here
       probed = true;
-      const m = hit.module.measure(file, hit.probe);
+      const m = hit.module.measure(file, hit.probe, { expectedLength: entry.size });
       if (m.status === 'complete' && m.length <= entry.size && entry.size - m.length < Math.max(cs, 4096)) {
         return { file: toFound(entry, layout, hit.module.id, hit.probe.ext, entry.size, 'complete') };
       }

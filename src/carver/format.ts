@@ -51,5 +51,14 @@ export interface FormatModule {
    * `file` may be the rest of a medium (carving) or a file laid over extents (undelete).
    * Must read only what it needs, must bound every length, and must never throw on junk.
    */
-  measure(file: ByteReader, probe: ProbeResult): Measurement;
+  measure(file: ByteReader, probe: ProbeResult, hint?: MeasureHint): Measurement;
+}
+
+export interface MeasureHint {
+  /**
+   * The file's length as a directory entry records it. When the cheap structural walk ends
+   * exactly there, a module may skip its expensive validation (entropy decoding): an entry's
+   * size and a structure that agree to the byte do not happen by chance.
+   */
+  expectedLength?: number;
 }
