@@ -3,12 +3,12 @@
 // MP4/MOV: by their sample tables (reassemble-movie.ts). JPEG: by decoding, bifragment gap
 // carving (reassemble-jpeg.ts). A result is only returned when the format module judges the
 // assembled bytes complete, at the length the structure (and the directory entry) gives.
-import type { ByteReader, FormatId, FoundFile } from '../core/types.ts';
+import type { ByteReader, Extent, FormatId, FoundFile } from '../core/types.ts';
 import { extentReader } from '../core/readers.ts';
 import { probeAny } from '../carver/registry.ts';
 import type { Volume } from '../fs/types.ts';
 import type { Claims } from './carve.ts';
-import { BudgetExceeded, CachedMedium, geometryAt, runsToExtents } from './reassemble-medium.ts';
+import { BudgetExceeded, CachedMedium, type Run, geometryAt, runsToExtents } from './reassemble-medium.ts';
 import { placeMovie } from './reassemble-movie.ts';
 import { placeJpeg } from './reassemble-jpeg.ts';
 
@@ -24,6 +24,15 @@ export interface ReassembleContext {
 export interface ReassembleHint {
   /** The file's size when a directory entry still says it. */
   size?: number;
+}
+
+/** The format module has the last word: the assembled bytes are whole, at exactly `length`. */
+function judge(ctx: ReassembleContext, format: FormatId, extents: Extent[], length: number): boolean {
+  const file = extentReader(ctx.medium, extents);
+  const hit = probeAny(file.read(0, 4096), ctx.types);
+  if (!hit || hit.module.id !== format) return false;
+  const v = hit.module.measure(file, hit.probe);
+  return v.status === 'complete' && v.length === length;
 }
 
 /** Most bytes of the medium one reassembly may read (bounds the work on a large card). */
@@ -44,7 +53,8 @@ export function reassemble(ctx: ReassembleContext, partial: FoundFile, hint: Rea
     let runs;
     let how;
     if (partial.format === 'mp4' || partial.format === 'mov') {
-      const plan = placeMovie(m, g, start, hint.size);
+      const verify = (runs: Run[], n: number): boolean => judge(ctx, partial.format, runsToExtents(runs), n);
+      const plan = placeMovie(m, g, start, hint.size, verify);
       if (!plan) return null;
       runs = plan.runs;
       how = 'sample tables';
@@ -59,12 +69,7 @@ export function reassemble(ctx: ReassembleContext, partial: FoundFile, hint: Rea
     const extents = runsToExtents(runs);
     const length = extents.reduce((s, e) => s + e.length, 0);
     if (hint.size !== undefined && length !== hint.size) return null;
-    // The format module has the last word on the assembled bytes.
-    const file = extentReader(ctx.medium, extents);
-    const hit = probeAny(file.read(0, 4096), ctx.types);
-    if (!hit || hit.module.id !== partial.format) return null;
-    const v = hit.module.measure(file, hit.probe);
-    if (v.status !== 'complete' || v.length !== length) return null;
+    if (!judge(ctx, partial.format, extents, length)) return null;
     return {
       ...partial,
       size: length,
