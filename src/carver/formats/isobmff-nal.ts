@@ -54,11 +54,16 @@ export function sampleIsNalFramed(read: (pos: number, len: number) => Buffer, of
   return true;
 }
 
-/** Does the sample start as its framing says: NAL lengths, a JPEG SOI, an Exif TIFF header? */
+/** Does the sample start as its framing says: NAL lengths, a JPEG SOI, a start code, an Exif TIFF header? */
 export function sampleLooksRight(read: (pos: number, len: number) => Buffer, offset: number, size: number, framing: SampleFraming): boolean {
   if (framing === 'jpeg') {
     const h = read(offset, 3);
     return size >= 4 && h.length === 3 && h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff;
+  }
+  if (framing === 'mpeg4' || framing === 'h263') {
+    const h = read(offset, 3);
+    if (size < 4 || h.length < 3 || h[0] !== 0 || h[1] !== 0) return false;
+    return framing === 'mpeg4' ? h[2] === 1 : (h[2] & 0xfc) === 0x80;
   }
   if (framing === 'exif') {
     // HEIF Exif item: a 32-bit offset to the TIFF header ('MM\0*' or 'II*\0'), usually 6.

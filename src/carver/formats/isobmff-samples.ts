@@ -19,7 +19,7 @@ export interface NalCodec {
  * How a sample's first bytes can be checked: NAL framing, or the start of a JPEG picture
  * (Motion-JPEG video) or of an Exif block (HEIF 'Exif' item).
  */
-export type SampleFraming = NalCodec | 'jpeg' | 'exif';
+export type SampleFraming = NalCodec | 'jpeg' | 'exif' | 'mpeg4' | 'h263';
 
 /** Per-sample positions of one checkable track (flat, to stay small for long videos). */
 export interface NalSamples {
@@ -53,6 +53,9 @@ function sampleFraming(buf: Buffer, stbl: Box): SampleFraming | null {
   // Several sample descriptions may frame samples differently: check only the plain case.
   if (entries.length !== 1) return null;
   if (entries[0].type === 'jpeg' || entries[0].type === 'mjpa') return 'jpeg';
+  // Older phones' 3GP: MPEG-4 Part 2 frames open with a start code, H.263 with a picture start code.
+  if (entries[0].type === 'mp4v') return 'mpeg4';
+  if (entries[0].type === 's263' || entries[0].type === 'h263') return 'h263';
   return nalCodecOfEntry(buf, entries[0]);
 }
 
@@ -139,7 +142,7 @@ function trackChunks(buf: Buffer, trak: Box, info: MovieInfo): void {
   info.tracks++;
   const codec = sampleFraming(buf, stbl);
   const tkhd = child(buf, trak, 'tkhd');
-  if (codec && codec !== 'jpeg' && codec !== 'exif' && tkhd && tkhd.payload + 24 <= tkhd.end) info.trackCodec.set(buf.readUInt32BE(tkhd.payload + (buf[tkhd.payload] === 1 ? 20 : 12)), codec);
+  if (codec && typeof codec === 'object' && tkhd && tkhd.payload + 24 <= tkhd.end) info.trackCodec.set(buf.readUInt32BE(tkhd.payload + (buf[tkhd.payload] === 1 ? 20 : 12)), codec);
   const nal: NalSamples | null = codec ? { codec, offsets: [], sizes: [] } : null;
   if (nal) info.nal.push(nal);
 

@@ -178,9 +178,9 @@ describe('ISO-BMFF on the real corpus (shared/corpus/media)', () => {
   suite(real);
 });
 
-describe('ISO-BMFF on committed fixtures (fragmented MP4, PCM and Motion-JPEG MOV)', () => {
+describe('ISO-BMFF on committed fixtures (fragmented MP4, PCM and Motion-JPEG MOV, H.263 and MPEG-4 3GP)', () => {
   it('finds the fixtures', () => {
-    expect(fixtures.map((f) => f.name)).toEqual(['frag_base_moof.mp4', 'frag_base_offset.mp4', 'frag_sidx_mfra.mp4', 'mjpeg_pcm.mov', 'pcm_audio.mov']);
+    expect(fixtures.map((f) => f.name)).toEqual(['frag_base_moof.mp4', 'frag_base_offset.mp4', 'frag_sidx_mfra.mp4', 'h263_aac.3gp', 'mjpeg_pcm.mov', 'mpeg4_part2.3gp', 'pcm_audio.mov']);
   });
   suite(fixtures);
 });
