@@ -129,9 +129,10 @@ function oneAc(lut: Uint16Array, bits: number, avail: number, maxCat: number): [
 }
 
 /**
- * Sequential AC, two symbols per lookup of PAIR_BITS bits: (advance << 5) | usedBits, with
- * PAIR_EOB set when a symbol was EOB. Advance is at most 32, so the decoder uses it only
- * while k < 32 (the second symbol can then not belong to the next block).
+ * Sequential AC, two symbols per lookup of PAIR_BITS bits: (first << 12) | (advance << 5) |
+ * usedBits, with PAIR_EOB set when a symbol was EOB; advance is for both symbols, first for
+ * the first one alone. The decoder uses an entry only while k + first < 64: then the block
+ * goes on after the first symbol and the second one belongs to it too.
  * 0: the first symbol does not fit (or is illegal); use the single tables.
  */
 export function seqAcPairTable(t: HuffTable, maxCat: number): Int32Array {
@@ -146,8 +147,8 @@ export function seqAcPairTable(t: HuffTable, maxCat: number): Int32Array {
       continue;
     }
     const b = oneAc(t.lut, (i << a[0]) & PAIR_MASK, PAIR_BITS - a[0], maxCat);
-    if (!b) pair[i] = (a[1] << 5) | a[0];
-    else pair[i] = ((a[1] + b[1]) << 5) | (a[0] + b[0]) | (b[2] ? PAIR_EOB : 0);
+    if (!b) pair[i] = (a[1] << 12) | (a[1] << 5) | a[0];
+    else pair[i] = (a[1] << 12) | ((a[1] + b[1]) << 5) | (a[0] + b[0]) | (b[2] ? PAIR_EOB : 0);
   }
   t.seqAcPair = pair;
   return pair;

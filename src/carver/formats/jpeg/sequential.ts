@@ -160,14 +160,12 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
               buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
             }
           }
-          if (k < 32) {
-            const q = pair[(acc >>> (bits - PAIR_BITS)) & PAIR_MASK];
-            if (q !== 0) {
-              bits -= q & 31;
-              k += (q >>> 5) & 63;
-              if ((q & PAIR_EOB) !== 0) break;
-              continue;
-            }
+          const q = pair[(acc >>> (bits - PAIR_BITS)) & PAIR_MASK];
+          if (q !== 0 && k + (q >>> 12) < 64) {
+            bits -= q & 31;
+            k += (q >>> 5) & 63;
+            if ((q & PAIR_EOB) !== 0) break;
+            continue;
           }
           const f = fast[(acc >>> (bits - FAST_BITS)) & FAST_MASK];
           if (f !== 0) {
