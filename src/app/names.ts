@@ -39,19 +39,20 @@ export class PathAllocator {
     this.used.add(p.toLowerCase());
   }
 
-  allocate(p: string): string {
-    if (!this.used.has(p.toLowerCase())) {
-      this.reserve(p);
-      return p;
-    }
+  /** The path `allocate` would give, without taking it. */
+  peek(p: string): string {
+    if (!this.used.has(p.toLowerCase())) return p;
     const ext = path.posix.extname(p);
     const stem = p.slice(0, p.length - ext.length);
     for (let i = 2; ; i++) {
       const cand = `${stem} (${i})${ext}`;
-      if (!this.used.has(cand.toLowerCase())) {
-        this.reserve(cand);
-        return cand;
-      }
+      if (!this.used.has(cand.toLowerCase())) return cand;
     }
+  }
+
+  allocate(p: string): string {
+    const got = this.peek(p);
+    this.reserve(got);
+    return got;
   }
 }

@@ -29,8 +29,29 @@ export class Writer {
     fs.mkdirSync(this.tmpDir, { recursive: true });
   }
 
+  /**
+   * A run killed between renaming a file into place and noting it in the journal leaves a whole
+   * file the journal does not know. Take it as written (same bytes as on the medium) instead of
+   * writing it again.
+   */
+  private adopt(f: FoundFile): RecoveredFile | null {
+    if (f.verdict !== 'complete') return null;
+    const rel = this.paths.peek(plannedPath(f));
+    const final = path.join(this.out, rel);
+    const st = fs.statSync(final, { throwIfNoEntry: false });
+    if (!st?.isFile() || st.size !== f.size) return null;
+    const h = crypto.createHash('sha256');
+    for (const e of f.extents) for (let pos = 0; pos < e.length; pos += COPY) h.update(this.medium.read(e.offset + pos, Math.min(COPY, e.length - pos)));
+    const sha = h.digest('hex');
+    if (sha !== sha256Of(final)) return null;
+    this.paths.reserve(rel);
+    return { id: f.id, path: rel, format: f.format, ext: f.ext, size: f.size, sha256: sha, foundBy: f.foundBy, extents: f.extents, original: f.original, verdict: f.verdict, reason: f.reason };
+  }
+
   /** Write one file; returns its report record. Never leaves a half file under its final name. */
   async write(found: FoundFile): Promise<RecoveredFile> {
+    const adopted = this.adopt(found);
+    if (adopted) return adopted;
     let f = found;
     const tmp = path.join(this.tmpDir, `${process.pid}-${this.seq++}.part`);
     const hash = crypto.createHash('sha256');
@@ -86,6 +107,18 @@ export class Writer {
       throw outputError(e, this.out);
     }
   }
+}
+
+function sha256Of(p: string): string {
+  const h = crypto.createHash('sha256');
+  const fd = fs.openSync(p, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(COPY);
+    for (let n; (n = fs.readSync(fd, buf, 0, COPY, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest('hex');
 }
 
 function writeAll(fd: number, buf: Buffer): void {
