@@ -26,6 +26,9 @@ export interface HuffTable {
   seqAcMaxCat: number;
   /** Two sequential AC symbols per lookup (see seqAcPairTable); built on first use. */
   seqAcPair: Int32Array | null;
+  /** Progressive AC first scans (see progAcTable); built on first use. */
+  progAc: Int32Array | null;
+  progAcMaxCat: number;
 }
 
 /** Bits looked up by the pair table. */
@@ -70,7 +73,7 @@ export function buildHuffman(counts: Uint8Array, symbols: Uint8Array): HuffTable
     const e = lut[i << (16 - FAST_BITS)];
     if ((e & 31) <= FAST_BITS) fast[i] = e;
   }
-  const table: HuffTable = { lut, fast, seqAc: null, seqAcMaxCat: 0, seqAcPair: null };
+  const table: HuffTable = { lut, fast, seqAc: null, seqAcMaxCat: 0, seqAcPair: null, progAc: null, progAcMaxCat: 0 };
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(key, table);
   return table;
@@ -152,4 +155,27 @@ export function seqAcPairTable(t: HuffTable, maxCat: number): Int32Array {
   }
   t.seqAcPair = pair;
   return pair;
+}
+
+/**
+ * Progressive AC first scans, FAST_BITS index: (rs << 8) | usedBits, where usedBits is the code
+ * length plus, for a coefficient (size > 0), its magnitude bits. EOBn and ZRL entries hold
+ * the code length only (EOBn's run bits follow). 0: use the slow path (long, or size above
+ * `maxCat`).
+ */
+export function progAcTable(t: HuffTable, maxCat: number): Int32Array {
+  if (t.progAc && t.progAcMaxCat === maxCat) return t.progAc;
+  const out = new Int32Array(1 << FAST_BITS);
+  for (let i = 0; i < out.length; i++) {
+    const e = t.fast[i];
+    if (e === 0) continue;
+    const len = e & 31;
+    const rs = e >>> 8;
+    const s = rs & 15;
+    if (s === 0) out[i] = e;
+    else if (s <= maxCat && len + s <= FAST_BITS) out[i] = (rs << 8) | (len + s);
+  }
+  t.progAc = out;
+  t.progAcMaxCat = maxCat;
+  return out;
 }

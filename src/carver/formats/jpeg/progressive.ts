@@ -5,7 +5,9 @@
 // 64-bit mask per block (two Uint32 words), not the coefficients themselves.
 import type { BitReader } from './bitreader.ts';
 import type { Frame, Scan, Tables } from './headers.ts';
-import { FAST_BITS, FAST_MASK, type HuffTable } from './huffman.ts';
+import { FAST_BITS, FAST_MASK, progAcTable, type HuffTable } from './huffman.ts';
+
+const EMPTY = new Int32Array(0);
 import { blocksHigh, blocksWide, dcLimit, type ScanOutcome } from './geometry.ts';
 
 /** Past this many blocks the masks would cost too much memory; such frames are walked by markers only. */
@@ -97,30 +99,84 @@ function dcMcu(
   return 0;
 }
 
-/** AC first scan, one block (not in an EOB run): the new EOB run, or −(index into REASONS). */
-function acFirst(r: BitReader, t: HuffTable, mask: Int32Array, at: number, ss: number, se: number, maxAc: number): number {
+/**
+ * AC first scan, one block (not in an EOB run): the new EOB run, or −(index into REASONS).
+ * `pf` (progAcTable) gives code and magnitude bits in one lookup for most symbols; the bit
+ * count stays in a local as in acRefine.
+ */
+function acFirst(r: BitReader, t: HuffTable, pf: Int32Array, mask: Int32Array, at: number, ss: number, se: number, maxAc: number): number {
+  const lut = t.lut;
+  let acc = r.acc;
+  let bits = r.bits;
+  let lo = mask[at];
+  let hi = mask[at + 1];
   let k = ss;
+  let result = 0;
   while (k <= se) {
-    const rs = r.symbol(t);
-    if (rs < 0) return -4;
+    if (bits < 16) {
+      r.bits = bits;
+      r.fill();
+      acc = r.acc;
+      bits = r.bits;
+    }
+    let e = pf[(acc >>> (bits - FAST_BITS)) & FAST_MASK];
+    let rs: number;
+    if (e !== 0) {
+      bits -= e & 31; // code and, for a coefficient, its magnitude bits
+      rs = e >>> 8;
+    } else {
+      e = lut[(acc >>> (bits - 16)) & 0xffff];
+      if (e === 0) {
+        result = -4;
+        break;
+      }
+      bits -= e & 31;
+      rs = e >>> 8;
+      const s = rs & 15;
+      if (s > maxAc) {
+        result = -5;
+        break;
+      }
+      if (bits < s) {
+        r.bits = bits;
+        r.fill();
+        acc = r.acc;
+        bits = r.bits;
+      }
+      bits -= s;
+    }
     const rr = rs >> 4;
-    const s = rs & 15;
-    if (s) {
-      if (s > maxAc) return -5;
+    if ((rs & 15) !== 0) {
       k += rr;
-      if (k > se) return -6;
-      r.getBits(s);
-      if (k < 32) mask[at] |= 1 << k;
-      else mask[at + 1] |= 1 << (k - 32);
+      if (k > se) {
+        result = -6;
+        break;
+      }
+      if (k < 32) lo |= 1 << k;
+      else hi |= 1 << (k - 32);
       k++;
     } else if (rr < 15) {
-      return (1 << rr) - 1 + r.getBits(rr);
+      if (bits < rr) {
+        r.bits = bits;
+        r.fill();
+        acc = r.acc;
+        bits = r.bits;
+      }
+      result = (1 << rr) - 1 + (rr ? (acc >>> (bits - rr)) & ((1 << rr) - 1) : 0);
+      bits -= rr;
+      break;
     } else {
       k += 16;
-      if (k > se + 1) return -7;
+      if (k > se + 1) {
+        result = -7;
+        break;
+      }
     }
   }
-  return 0;
+  mask[at] = lo;
+  mask[at + 1] = hi;
+  r.bits = bits;
+  return result;
 }
 
 /** Bit index of the n-th (from 0) set bit of x, which has more than n set bits. */
@@ -270,6 +326,7 @@ export function decodeProgressive(
   if (ss === 0 && ah === 0 && dcLuts.some((l) => !l)) return { ok: false, reason: 'scan uses an undefined Huffman table', failAt: start };
   if (ss > 0 && !acLuts[0]) return { ok: false, reason: 'scan uses an undefined Huffman table', failAt: start };
 
+  const acFast = ss > 0 && acLuts[0] ? progAcTable(acLuts[0], maxAc) : EMPTY;
   const pred = new Int32Array(4);
   // AC scans: position of the current block in the component's padded grid (row-major, 2 words each).
   const compIx = scan.components[0].index;
@@ -297,7 +354,7 @@ export function decodeProgressive(
         }
         if (ah === 0) {
           if (eobrun > 0) eobrun--;
-          else eobrun = acFirst(r, acLuts[0]!, mask, at, ss, se, maxAc);
+          else eobrun = acFirst(r, acLuts[0]!, acFast, mask, at, ss, se, maxAc);
         } else {
           eobrun = acRefine(r, acLuts[0]!, mask, at, ss, se, eobrun);
         }
