@@ -1,11 +1,9 @@
 // The run: find files (filesystem undelete + signature carving), write them, report.
-import fs from 'node:fs';
-import path from 'node:path';
 import { ALL_FORMATS } from '../core/types.ts';
 import type { Extent, FoundFile, Partition, Problem, RecoveredFile, UnreadableRange } from '../core/types.ts';
 import { UserError } from '../core/errors.ts';
 import { extentReader } from '../core/readers.ts';
-import { openSource, assertOutputNotOnSource } from '../source/index.ts';
+import { openSource } from '../source/index.ts';
 import type { Source } from '../source/types.ts';
 import { openVolumes } from '../fs/index.ts';
 import type { Volume } from '../fs/types.ts';
@@ -15,9 +13,8 @@ import { Claims, carveAt, remeasure, skipForeignBlocks } from './carve.ts';
 import type { CarveContext } from './carve.ts';
 import { startHeaderScan } from './header-scan.ts';
 import { reassemble } from './reassemble.ts';
-import { RunState, writeReport } from './state.ts';
 import type { Checkpoint } from './state.ts';
-import { Writer } from './writer.ts';
+import { OutputSession } from './output.ts';
 
 const PROGRESS_MS = 100;
 const CHECKPOINT_MS = 2000;
@@ -291,103 +288,56 @@ export async function scan(opts: ScanOptions, sink: EventSink, control?: RunCont
   }
 }
 
-function prepareOut(out: string, src: Source): void {
-  assertOutputNotOnSource(src, out);
-  try {
-    fs.mkdirSync(out, { recursive: true });
-  } catch (e) {
-    throw new UserError('output', `Cannot create the output folder ${out}: ${(e as Error).message}`, { cause: e });
-  }
-  const stray = fs.readdirSync(out).filter((n) => !['recovered', 'partial', 'report.json', '.photorescue'].includes(n));
-  if (stray.length > 0) throw new UserError('output', `The output folder ${out} already holds other files (${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ', …' : ''}); choose an empty folder or one photorescue made.`);
-}
-
 /** Find and write everything to opts.out (resumable: run it again on the same OUT). */
 export async function recover(opts: RecoverOptions, sink: EventSink, control?: RunControl): Promise<RunSummary> {
   const started = Date.now();
   const bad = unreadableCollector(sink);
   const emit = bad.emit;
-  const out = path.resolve(opts.out);
   const src = openChecked(opts.source, emit);
-  const state = new RunState(out);
+  let out: OutputSession | undefined;
   try {
-    prepareOut(out, src);
-    state.open();
-    const done = state.written(out);
-    const writer = new Writer(out, src);
-    writer.damaged = bad.damaged;
-    for (const r of done.values()) writer.paths.reserve(r.path);
-    const recovered: RecoveredFile[] = [...done.values()];
-    emit({ type: 'run.start', source: src.path, size: src.size, out, resumed: done.size > 0 || state.loadCheckpoint() !== null, at: started });
+    out = new OutputSession(opts.out, src, bad.damaged);
+    const session = out;
+    emit({ type: 'run.start', source: src.path, size: src.size, out: session.dir, resumed: session.resumed, at: started });
     const result = await find(src, opts, emit, control, {
       onFound: async (f) => {
-        if (done.has(f.id)) return;
-        const r = await writer.write(f);
-        state.record(r);
-        done.set(r.id, r);
-        recovered.push(r);
-        emit({ type: 'file.recovered', file: r });
+        const r = await session.put(f);
+        if (r) emit({ type: 'file.recovered', file: r });
       },
-      checkpoint: { load: () => state.loadCheckpoint(), save: (c) => state.saveCheckpoint(c) },
+      checkpoint: session.checkpoint(),
     });
-    writeReport(out, {
-      version: 1,
-      tool: 'photorescue',
-      source: { path: src.path, size: src.size },
-      startedAt: new Date(started).toISOString(),
-      finishedAt: new Date().toISOString(),
-      status: result.status,
-      unreadable: bad.ranges(),
-      problems: result.problems,
-      files: recovered,
-    });
+    session.report(started, result.status, bad.ranges(), result.problems);
+    const recovered = session.files;
     emit({ type: 'run.end', at: Date.now(), status: result.status, recovered: recovered.filter((r) => r.verdict === 'complete').length, partial: recovered.filter((r) => r.verdict === 'partial').length, bytes: recovered.reduce((s, r) => s + r.size, 0) });
-    return { status: result.status, recovered, unreadable: bad.ranges(), resumed: done.size > 0, ms: Date.now() - started };
+    return { status: result.status, recovered, unreadable: bad.ranges(), resumed: session.resumed, ms: Date.now() - started };
   } finally {
-    state.close();
+    out?.close();
     src.close();
   }
 }
 
 /** Write chosen found files from a source into an output folder, as `recover` would. */
-export async function writeFound(source: string, files: FoundFile[], out: string, sink: EventSink, control?: RunControl): Promise<RecoveredFile[]> {
-  const dir = path.resolve(out);
+export async function writeFound(source: string, files: FoundFile[], outDir: string, sink: EventSink, control?: RunControl): Promise<RecoveredFile[]> {
+  const started = Date.now();
   const bad = unreadableCollector(sink);
   const emit = bad.emit;
   const src = openChecked(source, emit);
-  const state = new RunState(dir);
+  let out: OutputSession | undefined;
   try {
-    prepareOut(dir, src);
-    state.open();
-    const done = state.written(dir);
-    const writer = new Writer(dir, src);
-    writer.damaged = bad.damaged;
-    for (const r of done.values()) writer.paths.reserve(r.path);
+    out = new OutputSession(outDir, src, bad.damaged);
     const written: RecoveredFile[] = [];
     for (const f of files) {
       if (control?.signal.aborted) break;
       await control?.waitIfPaused();
-      if (done.has(f.id)) continue;
-      const r = await writer.write(f);
-      state.record(r);
-      done.set(r.id, r);
+      const r = await out.put(f);
+      if (!r) continue;
       written.push(r);
       emit({ type: 'file.recovered', file: r });
     }
-    writeReport(dir, {
-      version: 1,
-      tool: 'photorescue',
-      source: { path: src.path, size: src.size },
-      startedAt: new Date().toISOString(),
-      finishedAt: new Date().toISOString(),
-      status: control?.signal.aborted ? 'cancelled' : 'done',
-      unreadable: bad.ranges(),
-      problems: [],
-      files: [...done.values()],
-    });
+    out.report(started, control?.signal.aborted ? 'cancelled' : 'done', bad.ranges(), []);
     return written;
   } finally {
-    state.close();
+    out?.close();
     src.close();
   }
 }
