@@ -540,6 +540,11 @@ export function startApp(o: AppOptions): App {
     'tab.prev': () => dispatch({ type: 'tab/cycle', delta: -1 }),
     'tab.close': (arg) => dispatch({ type: 'tab/close', id: typeof arg === 'string' ? arg : undefined }),
     'tab.activate': (arg) => dispatch({ type: 'tab/activate', id: String(arg) }),
+    'panel.up': () => dispatch({ type: 'list/scroll', target: 'panel', delta: -1 }),
+    'panel.down': () => dispatch({ type: 'list/scroll', target: 'panel', delta: 1 }),
+    'panel.pageUp': () => dispatch({ type: 'list/scroll', target: 'panel', delta: -Math.max(1, (layoutOf(state).panelBody?.h ?? 2) - 1) }),
+    'panel.pageDown': () => dispatch({ type: 'list/scroll', target: 'panel', delta: Math.max(1, (layoutOf(state).panelBody?.h ?? 2) - 1) }),
+    'panel.end': () => dispatch({ type: 'list/scroll', target: 'panel', delta: 1e9 }),
     'list.up': () => {
       dispatch({ type: 'list/move', delta: -1 });
       previewFollowsCursor();

@@ -28,6 +28,14 @@ export const KEYMAP: readonly KeyBinding[] = [
   { key: 'space', command: 'list.toggle', when: ['tree'] },
   { key: 'left', command: 'list.collapse', when: ['tree'] },
   { key: 'right', command: 'list.expand', when: ['tree'] },
+  // the focused panel scrolls back through output and problems
+  { key: 'up', command: 'panel.up', when: ['panel'] },
+  { key: 'k', command: 'panel.up', when: ['panel'] },
+  { key: 'down', command: 'panel.down', when: ['panel'] },
+  { key: 'j', command: 'panel.down', when: ['panel'] },
+  { key: 'pageup', command: 'panel.pageUp', when: ['panel'] },
+  { key: 'pagedown', command: 'panel.pageDown', when: ['panel'] },
+  { key: 'end', command: 'panel.end', when: ['panel'] },
   // the preview follows the tree
   { key: 'down', command: 'preview.next', when: ['preview'] },
   { key: 'j', command: 'preview.next', when: ['preview'] },

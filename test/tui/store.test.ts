@@ -4,6 +4,7 @@ import type { FoundFile, RecoveryEvent } from '../../src/core/types.ts';
 import { CELL_INTACT, CELL_PARTIAL, CELL_UNREADABLE, MAP_BUCKETS } from '../../src/tui/state/scanmap.ts';
 import { fileAtCursor, initialState, reduce, rowsOf, type Action, type State } from '../../src/tui/state/store.ts';
 import { displayName } from '../../src/tui/state/tree.ts';
+import { renderWorkbench } from '../../src/tui/views/workbench.ts';
 import { manyFiles } from './helpers/headless.ts';
 
 const run = (s: State, actions: Action[]) => actions.reduce(reduce, s);
@@ -220,6 +221,20 @@ describe('store: workbench', () => {
     expect(s.focus).toBe('editor');
     s = run(s, [{ type: 'ui/focusNext', delta: 1 }]);
     expect(s.focus).toBe('editor');
+  });
+
+  it('scrolls the panel back through the output and follows the newest again', () => {
+    let s = initialState({ cols: 100, rows: 30 });
+    for (let i = 0; i < 20; i++) s = reduce(s, { type: 'output', line: `line ${i}` });
+    s = reduce(s, { type: 'list/scroll', target: 'panel', delta: -3 });
+    expect(s.panelScroll).toBe(3);
+    const text = renderWorkbench(s).grid.toText();
+    expect(text).toContain('line 16');
+    expect(text).not.toContain('line 17');
+    s = reduce(s, { type: 'list/scroll', target: 'panel', delta: -100 });
+    expect(s.panelScroll).toBe(20 - 6); // no further than the first line
+    s = reduce(s, { type: 'list/scroll', target: 'panel', delta: 1e9 });
+    expect(s.panelScroll).toBe(0);
   });
 
   it('remembers ten recent images, newest first, without repeats', () => {

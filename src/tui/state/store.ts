@@ -120,6 +120,8 @@ export interface State {
   problems: Problem[];
   problemCursor: number;
   output: string[];
+  /** Lines scrolled back from the end of the panel's list (0: follow the newest). */
+  panelScroll: number;
   recover: RecoverInfo | null;
   previews: Record<string, PreviewData>;
 }
@@ -143,7 +145,7 @@ export type UiAction =
   | { type: 'recent/add'; path: string }
   | { type: 'list/move'; delta: number }
   | { type: 'list/to'; index: number }
-  | { type: 'list/scroll'; target: 'tree' | 'drives' | 'problems'; delta: number }
+  | { type: 'list/scroll'; target: 'tree' | 'drives' | 'problems' | 'panel'; delta: number }
   | { type: 'tree/toggleGroup'; key?: string; open?: boolean }
   | { type: 'tree/toggleSelect'; id?: string }
   | { type: 'tree/selectAll' }
@@ -220,6 +222,7 @@ export function initialState(o: InitOptions = {}): State {
     problems: [],
     problemCursor: 0,
     output: [],
+    panelScroll: 0,
     recover: null,
     previews: {},
   };
@@ -390,7 +393,7 @@ function reduceUi(s: State, a: UiAction): State {
       return clampTree({ ...s, panelVisible: visible, focus: !visible && s.focus === 'panel' ? 'editor' : s.focus });
     }
     case 'ui/panelTab':
-      return { ...s, panelTab: a.tab, panelVisible: true };
+      return { ...s, panelTab: a.tab, panelVisible: true, panelScroll: 0 };
     case 'ui/focus':
       return { ...s, focus: a.focus };
     case 'ui/focusNext': {
@@ -451,6 +454,12 @@ function reduceUi(s: State, a: UiAction): State {
         const sc = Math.max(0, Math.min(Math.max(0, n - h), s.treeScroll + a.delta));
         const c = Math.max(sc, Math.min(sc + h - 1, s.treeCursor));
         return { ...s, treeScroll: sc, treeCursor: Math.min(c, Math.max(0, n - 1)) };
+      }
+      if (a.target === 'panel') {
+        const n = s.panelTab === 'output' ? s.output.length : s.problems.length;
+        const ph = layoutOf(s).panelBody?.h ?? 1;
+        const panelScroll = Math.max(0, Math.min(Math.max(0, n - ph), s.panelScroll - a.delta));
+        return { ...s, panelScroll };
       }
       if (a.target === 'drives') {
         const n = s.drives.length;

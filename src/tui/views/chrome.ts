@@ -73,12 +73,15 @@ export function drawPanel(ctx: Ctx, s: State, l: Layout): void {
   g.text(r.x + r.w - 2, r.y, '×', { fg: T.dim, bg: T.editorBg });
   hit(ctx, r.x + r.w - 2, r.y, 1, 'view.togglePanel');
   const b = l.panelBody;
+  ctx.hits.push({ rect: b, command: '', wheel: 'panel' });
+  const window = <T,>(list: T[]) => list.slice(Math.max(0, list.length - b.h - s.panelScroll), Math.max(0, list.length - s.panelScroll));
+  if (s.panelScroll > 0) g.text(r.x + r.w - 14, r.y, ` ↑ ${s.panelScroll} `, { fg: T.warn, bg: T.editorBg });
   if (s.panelTab === 'output') {
-    const lines = s.output.slice(-b.h);
+    const lines = window(s.output);
     lines.forEach((line, i) => g.text(b.x + 1, b.y + i, line, { fg: T.text, bg: T.editorBg }, b.w - 2));
     if (!lines.length) g.text(b.x + 1, b.y, 'Nothing yet.', { fg: T.dim, bg: T.editorBg }, b.w - 2);
   } else {
-    const list = s.problems.slice(-b.h);
+    const list = window(s.problems);
     list.forEach((p, i) => {
       const color = p.severity === 'error' ? T.err : p.severity === 'warning' ? T.warn : T.accent;
       g.text(b.x + 1, b.y + i, p.severity === 'info' ? 'ℹ' : '⚠', { fg: color, bg: T.editorBg });

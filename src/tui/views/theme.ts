@@ -37,7 +37,7 @@ export interface Hit {
   command: string;
   arg?: number | string;
   /** Wheel over this area scrolls this list. */
-  wheel?: 'tree' | 'drives' | 'problems';
+  wheel?: 'tree' | 'drives' | 'problems' | 'panel';
 }
 
 export interface Ctx {
