@@ -179,12 +179,6 @@ function acFirst(r: BitReader, t: HuffTable, pf: Int32Array, mask: Int32Array, a
   return result;
 }
 
-/** Bit index of the n-th (from 0) set bit of x, which has more than n set bits. */
-function nthBit(x: number, n: number): number {
-  for (let i = 0; i < n; i++) x &= x - 1;
-  return 31 - Math.clz32(x & -x);
-}
-
 /**
  * AC refinement scan, one block: the EOB run left after it, or −(index into REASONS).
  * The hottest progressive path: the bit count is kept in a local and written back to the
@@ -236,22 +230,14 @@ function acRefine(r: BitReader, t: HuffTable, mask: Int32Array, at: number, ss: 
         bits -= rr;
         break;
       }
-      // Pass rr zero coefficients and stop on the next zero one (the (rr+1)-th zero from k),
-      // found with bit operations on the masks rather than coefficient by coefficient.
-      let stop = -1;
-      if (k <= 31) {
-        const z = ~lo & wordMask(k, se, 0);
-        const c = popcount(z);
-        if (rr < c) stop = nthBit(z, rr);
-        else rr -= c;
+      // Pass rr zero coefficients and stop on the next zero one, counting the non-zero ones
+      // passed (one correction bit each). Runs are short: a plain loop beats bit tricks here.
+      while (k <= se) {
+        if (((k < 32 ? lo >>> k : hi >>> (k - 32)) & 1) !== 0) skip++;
+        else if (rr === 0) break;
+        else rr--;
+        k++;
       }
-      if (stop < 0 && se >= 32) {
-        const z = ~hi & wordMask(k, se, 32);
-        if (rr < popcount(z)) stop = 32 + nthBit(z, rr);
-      }
-      if (stop < 0) stop = se + 1;
-      if (stop > k) skip += popcount(lo & wordMask(k, stop - 1, 0)) + popcount(hi & wordMask(k, stop - 1, 32));
-      k = stop;
       while (skip > bits) {
         skip -= bits;
         r.bits = 0;
