@@ -87,6 +87,9 @@ describe('colours and terminal capabilities', () => {
     expect(rgbTo256(0xff0000)).toBe(196);
     expect(rgbTo256(0x808080)).toBe(244);
     expect(sgrColor(-1, true, '256')).toBe('39');
+    expect(sgrColor(0xff0000, true, '16')).toBe('91');
+    expect(sgrColor(0x1e1e1e, false, '16')).toBe('40');
+    expect(detectCaps({ TERM: 'linux' }).color).toBe('16');
   });
 
   it('decides colour depth and picture protocol from the environment', () => {
