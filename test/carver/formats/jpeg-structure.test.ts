@@ -275,6 +275,14 @@ describe('jpegDecodeUntilFailure', () => {
     }
   });
 
+  it('fails closed past its size bound', () => {
+    const b = byName('nikon_d70s.jpg');
+    const r = jpegDecodeUntilFailure(bufferReader(b), 500_000);
+    expect(r.ok).toBe(false);
+    expect(r.goodLength).toBeLessThanOrEqual(500_000);
+    expect(r.reason).toMatch(/longer than 500000 bytes/);
+  });
+
   it('says the data ran out (rather than went wrong) for a truncated file', () => {
     const b = byName('canon_sd300.jpg');
     const r = jpegDecodeUntilFailure(bufferReader(b.subarray(0, 300_000)));
