@@ -150,7 +150,8 @@ export function trailers(input: TrailerInput): TrailerResult {
         const kind = it.mime.startsWith('image/jpeg') ? 'jpeg' : it.mime.startsWith('video/') ? 'video' : null;
         // A gain map listed here is usually also an MPF image: take() is idempotent on the end.
         if (kind && !out.images.some((im) => im.offset === at)) take(at, it.length, kind, `motion photo item ${i} (${it.mime})`);
-        at += it.length + it.padding;
+        // Only the primary item's Padding counts (bytes between its end and the next item).
+        at += it.length;
       }
     } else {
       const v = parseMicroVideoOffset(input.xmp);
