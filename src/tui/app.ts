@@ -3,11 +3,13 @@
 // in workers; the screen keeps answering.
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { createRunControl, listDrives, listPartitions, scan, writeFound } from '../app/index.ts';
+import { createRunControl, listDrives, scan, writeFound } from '../app/index.ts';
+import { driveEntries } from './drive-list.ts';
 import type { RunControl } from '../app/index.ts';
 import type { FoundFile, RecoveryEvent } from '../core/types.ts';
 import { resolveKey, type KeyContext } from './keymap.ts';
-import { formatBytes, todayStamp } from './format.ts';
+import { overlayKey } from './overlay-keys.ts';
+import { todayStamp } from './format.ts';
 import { completePath, expandHome } from './paths.ts';
 import { PreviewClient } from './preview/client.ts';
 import { kittyDelete, placeImage } from './preview/graphics.ts';
@@ -158,59 +160,14 @@ export function startApp(o: AppOptions): App {
 
   // ---- drives -------------------------------------------------------------------------
 
-  function imageEntry(path: string, kind: 'demo' | 'image'): DriveEntry {
-    let size: number | undefined;
-    try {
-      size = statSync(path).size;
-    } catch {
-      size = undefined;
-    }
-    let parts = '';
-    if (size !== undefined) {
-      try {
-        parts = listPartitions(path)
-          .map((p) => `p${p.index} ${p.fs ?? p.type}${p.label ? ` "${p.label}"` : ''} ${formatBytes(p.size)}`)
-          .join(', ');
-      } catch {
-        parts = '';
-      }
-    }
-    const what = kind === 'demo' ? 'Demo card: a small FAT32 card with deleted photos, to try photorescue.' : 'Disk image.';
-    const missing = size === undefined ? (kind === 'demo' ? ' Not built yet: run `npm run fixtures`.' : ' (missing)') : '';
-    return {
-      path,
-      label: kind === 'demo' ? 'Demo card' : basename(path),
-      detail: `${what}${missing} ${path}${parts ? ` · ${parts}` : ''}`,
-      kind,
-      size,
-    };
-  }
-
   async function refreshDrives(): Promise<void> {
-    const entries: DriveEntry[] = [];
     let drives: Awaited<ReturnType<typeof listDrives>> = [];
     try {
       drives = await listDrives();
     } catch (e) {
       dispatch({ type: 'problem', problem: { severity: 'warning', message: `could not list drives: ${(e as Error).message}` } });
     }
-    const disk = (d: (typeof drives)[number]): DriveEntry => {
-      const parts = d.partitions
-        .map((p) => `${basename(p.path)} ${p.fstype ?? ''}${p.label ? ` "${p.label}"` : ''}${p.mountpoint ? ` mounted at ${p.mountpoint}` : ''}`.trim())
-        .join(', ');
-      return {
-        path: d.path,
-        label: `${d.model || (d.removable ? 'Card' : 'Disk')} (${basename(d.path)})`,
-        detail: `${d.path} · ${d.model || 'unknown model'} · ${formatBytes(d.size)} · ${d.removable ? 'removable' : 'fixed'}${parts ? ` · ${parts}` : ''}`,
-        kind: 'drive',
-        size: d.size,
-      };
-    };
-    for (const d of drives) if (d.kind === 'disk' && d.removable) entries.push(disk(d));
-    entries.push(imageEntry(o.demoImage, 'demo'));
-    for (const p of state.recentImages) if (p !== o.demoImage) entries.push(imageEntry(p, 'image'));
-    for (const d of drives) if (d.kind === 'disk' && !d.removable) entries.push(disk(d));
-    dispatch({ type: 'drives/set', drives: entries });
+    dispatch({ type: 'drives/set', drives: driveEntries(drives, o.demoImage, state.recentImages) });
   }
 
   // ---- scanning -----------------------------------------------------------------------
@@ -370,45 +327,24 @@ export function startApp(o: AppOptions): App {
     closeOverlay();
   }
 
-  function overlayKey(e: KeyEvent): void {
+  function onOverlayKey(e: KeyEvent): void {
     const ov = state.overlay!;
-    const printable = e.ch !== undefined && !e.key.startsWith('C-') && !e.key.startsWith('M-');
-    if (ov.kind === 'help') {
-      if (e.key === 'escape' || e.key === '?' || e.key === 'q' || e.key === 'enter') closeOverlay();
-      else if (e.key === 'down' || e.key === 'j') openPrompt({ ...ov, scroll: ov.scroll + 1 });
-      else if (e.key === 'up' || e.key === 'k') openPrompt({ ...ov, scroll: Math.max(0, ov.scroll - 1) });
-      else if (e.key === 'pagedown') openPrompt({ ...ov, scroll: ov.scroll + 10 });
-      else if (e.key === 'pageup') openPrompt({ ...ov, scroll: Math.max(0, ov.scroll - 10) });
-      return;
-    }
-    if (ov.kind === 'palette') {
-      const items = paletteItems(ov.query);
-      if (e.key === 'escape' || e.key === 'C-p' || e.key === 'f1') closeOverlay();
-      else if (e.key === 'enter') {
-        const it = items[ov.cursor];
-        closeOverlay();
-        if (it) run(it.item.id);
-      } else if (e.key === 'down' || e.key === 'C-n') openPrompt({ ...ov, cursor: Math.min(items.length - 1, ov.cursor + 1) });
-      else if (e.key === 'up') openPrompt({ ...ov, cursor: Math.max(0, ov.cursor - 1) });
-      else if (e.key === 'backspace') openPrompt({ ...ov, query: ov.query.slice(0, -1), cursor: 0 });
-      else if (e.key === 'C-u') openPrompt({ ...ov, query: '', cursor: 0 });
-      else if (printable) openPrompt({ ...ov, query: ov.query + e.ch, cursor: 0 });
-      return;
-    }
-    // prompt
-    const setValue = (value: string, completions: string[] = []) => {
-      openPrompt({ ...ov, value, completions });
-      if (ov.purpose === 'filter') dispatch({ type: 'tree/filter', filter: value });
-    };
-    if (e.key === 'escape') cancelPrompt();
-    else if (e.key === 'enter') acceptPrompt();
-    else if (e.key === 'tab' && ov.paths) {
+    const palette = ov.kind === 'palette' ? paletteItems(ov.query).map((i) => i.item.id) : [];
+    const fx = overlayKey(ov, e, palette);
+    if (fx.kind === 'close') closeOverlay();
+    else if (fx.kind === 'run') {
+      closeOverlay();
+      run(fx.command);
+    } else if (fx.kind === 'accept') acceptPrompt();
+    else if (fx.kind === 'cancel') cancelPrompt();
+    else if (fx.kind === 'complete' && ov.kind === 'prompt') {
       const c = completePath(ov.value, cwd);
-      setValue(c.value, c.candidates);
-    } else if (e.key === 'backspace') setValue(ov.value.slice(0, -1));
-    else if (e.key === 'C-u') setValue('');
-    else if (e.key === 'C-w') setValue(ov.value.replace(/[^/\s]*[/\s]?$/, ''));
-    else if (printable) setValue(ov.value + e.ch);
+      openPrompt({ ...ov, value: c.value, completions: c.candidates });
+    } else if (fx.kind === 'edit') {
+      openPrompt(fx.overlay);
+      // the filter applies as it is typed
+      if (fx.overlay.kind === 'prompt' && fx.overlay.purpose === 'filter') dispatch({ type: 'tree/filter', filter: fx.overlay.value });
+    }
   }
 
   // ---- commands -----------------------------------------------------------------------
@@ -613,7 +549,7 @@ export function startApp(o: AppOptions): App {
   function onKey(e: KeyEvent): void {
     if (state.overlay) {
       try {
-        overlayKey(e);
+        onOverlayKey(e);
       } catch (err) {
         problem(`key ${e.key}: ${(err as Error).message}`);
       }

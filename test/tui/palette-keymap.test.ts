@@ -4,6 +4,7 @@ import { COMMANDS, commandById, keyLabel, keysFor } from '../../src/tui/commands
 import { fuzzyFilter, fuzzyMatch } from '../../src/tui/fuzzy.ts';
 import { KEYMAP, resolveKey } from '../../src/tui/keymap.ts';
 import { paletteItems } from '../../src/tui/views/overlays.ts';
+import { overlayKey } from '../../src/tui/overlay-keys.ts';
 
 describe('fuzzy matching', () => {
   it('matches letters in order, not out of order', () => {
@@ -64,5 +65,43 @@ describe('keymap', () => {
   it('gives every command the palette shows a key or a place in the palette', () => {
     const palette = new Set(paletteItems('').map((i) => i.item.id));
     for (const c of COMMANDS) expect(palette.has(c.id) || keysFor(c.id).length > 0, c.id).toBe(true);
+  });
+});
+
+describe('keys inside overlays', () => {
+  const palette = { kind: 'palette' as const, query: '', cursor: 0 };
+  const prompt = { kind: 'prompt' as const, purpose: 'open-image' as const, title: 'Open', value: '/tmp/ca', paths: true, completions: ['card.img'] };
+
+  it('types, moves and runs in the palette', () => {
+    const typed = overlayKey(palette, { key: 'd', ch: 'd' }, ['a', 'b']);
+    expect(typed).toEqual({ kind: 'edit', overlay: { ...palette, query: 'd' } });
+    const down = overlayKey({ ...palette, cursor: 0 }, { key: 'down' }, ['a', 'b']);
+    expect(down).toEqual({ kind: 'edit', overlay: { ...palette, cursor: 1 } });
+    expect(overlayKey({ ...palette, cursor: 1 }, { key: 'down' }, ['a', 'b'])).toEqual({ kind: 'edit', overlay: { ...palette, cursor: 1 } });
+    expect(overlayKey({ ...palette, cursor: 1 }, { key: 'enter' }, ['a', 'b'])).toEqual({ kind: 'run', command: 'b' });
+    expect(overlayKey(palette, { key: 'enter' }, [])).toEqual({ kind: 'close' });
+    expect(overlayKey(palette, { key: 'C-p' }, [])).toEqual({ kind: 'close' });
+  });
+
+  it('edits a prompt: type, delete, clear, delete a path part; Tab completes paths only', () => {
+    const v = (fx: ReturnType<typeof overlayKey>) => (fx.kind === 'edit' && fx.overlay.kind === 'prompt' ? fx.overlay.value : fx.kind);
+    expect(v(overlayKey(prompt, { key: 'r', ch: 'r' }, []))).toBe('/tmp/car');
+    expect(v(overlayKey(prompt, { key: 'backspace' }, []))).toBe('/tmp/c');
+    expect(v(overlayKey(prompt, { key: 'C-u' }, []))).toBe('');
+    expect(v(overlayKey(prompt, { key: 'C-w' }, []))).toBe('/tmp/');
+    expect(v(overlayKey(prompt, { key: 'space', ch: ' ' }, []))).toBe('/tmp/ca ');
+    expect(overlayKey(prompt, { key: 'tab' }, [])).toEqual({ kind: 'complete' });
+    expect(overlayKey({ ...prompt, paths: false }, { key: 'tab' }, [])).toEqual({ kind: 'none' });
+    expect(overlayKey(prompt, { key: 'enter' }, [])).toEqual({ kind: 'accept' });
+    expect(overlayKey(prompt, { key: 'escape' }, [])).toEqual({ kind: 'cancel' });
+    // Ctrl and Alt keys are not text
+    expect(overlayKey(prompt, { key: 'M-b' }, [])).toEqual({ kind: 'none' });
+  });
+
+  it('scrolls and closes the keymap help', () => {
+    const help = { kind: 'help' as const, scroll: 0 };
+    expect(overlayKey(help, { key: 'pagedown' }, [])).toEqual({ kind: 'edit', overlay: { kind: 'help', scroll: 10 } });
+    expect(overlayKey(help, { key: 'up' }, [])).toEqual({ kind: 'edit', overlay: { kind: 'help', scroll: 0 } });
+    expect(overlayKey(help, { key: '?', ch: '?' }, [])).toEqual({ kind: 'close' });
   });
 });
