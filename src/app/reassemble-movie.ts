@@ -28,14 +28,17 @@ const ANCHORS = 4;
 const SLACK_ZEROS = 16;
 /**
  * Most bytes of a piece we take on trust: clusters between the last byte a check proved and a
- * break (or the end of the file) are believed to run on in place. A piece of the file hidden
- * in such a stretch (two breaks with no sample start between them) cannot be seen, so the
- * stretch is kept short; longer ones make the file stay partial.
+ * break (or the end of the file) are believed to run on in place when the slack of another
+ * file's end says where the next piece begins. A small piece of the file hidden in such a
+ * stretch (two breaks with no sample start between them) cannot be seen, so the stretch is
+ * kept short; longer ones make the file stay partial unless a neighbour's clusters fill the gap
+ * exactly. (On adversarial random layouts with pieces of 1 to 10 clusters this trust still
+ * misplaces about 2 in 100 attempts; 0 here would never, at the cost of most formatted cards.)
  */
 const MAX_UNPROVEN = 64 * 1024;
 const MAX_UNPROVEN_UNITS = 16;
 function unprovenOk(bytes: number, unit: number): boolean {
-  return bytes <= Math.max(unit, Math.min(MAX_UNPROVEN, MAX_UNPROVEN_UNITS * unit));
+  return bytes <= Math.min(MAX_UNPROVEN, MAX_UNPROVEN_UNITS * unit);
 }
 
 /** Most pieces a file may be put together from. */
@@ -571,6 +574,7 @@ export function placeMovie(m: CachedMedium, g: Geometry, start: number, size?: n
       trace('tail', ext.sure, n);
       if (!unitsAllowed(c, m0, n - f0)) return null;
       const tail = Math.ceil(n / u) * u - Math.ceil(ext.sure / u) * u;
+      trace('tail units', tail / u, 'slack end', endsInSlack(c, m0 + (n - f0)));
       if (!unprovenOk(tail, u) && !endsInSlack(c, m0 + (n - f0))) return null;
       runs.push({ file: f0, medium: m0, length: n - f0 });
       break;
