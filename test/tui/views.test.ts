@@ -7,6 +7,7 @@ import { diffGrids } from '../../src/tui/render/grid.ts';
 import { initialState, reduce, type Action, type State } from '../../src/tui/state/store.ts';
 import { T } from '../../src/tui/views/theme.ts';
 import { hitAt, renderWorkbench } from '../../src/tui/views/workbench.ts';
+import { manyFiles } from './helpers/headless.ts';
 
 const { Terminal } = xterm;
 
@@ -113,5 +114,39 @@ describe('overlays at 80x24', () => {
     const { text } = await show(s);
     expect(text).toContain('Keyboard shortcuts');
     expect(text).toMatch(/Ctrl\+p, F1\s+Show All Commands/);
+  });
+});
+
+describe('any window size', () => {
+  it('draws every view and overlay from 1x1 to 160x50 without failing, and asks for room below 40x12', () => {
+    let base = initialState();
+    base = reduce(base, { type: 'scan/begin', source: '/cards/x.img', at: 0, size: 1 << 30 });
+    for (const f of manyFiles(60)) base = reduce(base, { type: 'file.found', file: f });
+    base = reduce(base, { type: 'tab/open', tab: { id: 'scan', kind: 'scan', title: 'Scan' } });
+    const overlays = [
+      null,
+      { kind: 'palette' as const, query: 'sc', cursor: 1 },
+      { kind: 'help' as const, scroll: 5 },
+      { kind: 'prompt' as const, purpose: 'filter' as const, title: 'Filter', value: 'x', paths: true, completions: ['a/', 'b'] },
+    ];
+    const preview = reduce(
+      reduce(base, { type: 'tab/open', tab: { id: 'preview', kind: 'preview', title: 'P', fileId: 'f1' } }),
+      { type: 'preview/set', data: { fileId: 'f1', status: 'ready', image: { width: 4, height: 3, rgb: new Uint8Array(36) }, meta: [['Camera', 'X']], hex: new Uint8Array(256) } },
+    );
+    for (const [cols, rows] of [[1, 1], [10, 5], [39, 11], [40, 12], [41, 13], [52, 16], [80, 24], [100, 30], [160, 50]]) {
+      for (const activity of ['drives', 'scan', 'recovered', 'problems'] as const) {
+        for (const st of [base, preview]) {
+          for (const overlay of overlays) {
+            const s = reduce(reduce(reduce(st, { type: 'ui/resize', cols, rows }), { type: 'ui/activity', activity }), { type: 'ui/overlay', overlay });
+            const g = renderWorkbench(s).grid;
+            expect(g.width).toBe(cols);
+            expect(g.height).toBe(rows);
+          }
+        }
+      }
+    }
+    const small = renderWorkbench(reduce(base, { type: 'ui/resize', cols: 39, rows: 20 })).grid.toText();
+    expect(small).toContain('photorescue needs 40x12');
+    expect(small).toContain('this window is 39x20');
   });
 });

@@ -57,7 +57,7 @@ export function drawPanel(ctx: Ctx, s: State, l: Layout): void {
   const g = ctx.grid;
   g.fill(r.x, r.y, r.w, r.h, { bg: T.editorBg });
   g.fill(r.x, r.y, r.w, 1, { bg: T.editorBg });
-  g.text(r.x, r.y, '─'.repeat(r.w), { fg: T.border, bg: T.editorBg });
+  g.text(r.x, r.y, '─'.repeat(Math.max(0, r.w)), { fg: T.border, bg: T.editorBg });
   let x = r.x + 1;
   const tabs: [string, 'output' | 'problems', string][] = [
     ['OUTPUT', 'output', 'view.output'],

@@ -85,8 +85,8 @@ function drawScanTab(ctx: Ctx, s: State, r: Rect): void {
   // progress bar
   const barW = Math.max(4, w);
   const filled = Math.round((pct / 100) * barW);
-  g.text(x, y, '█'.repeat(filled), { fg: T.accent, bg });
-  g.text(x + filled, y++, '░'.repeat(barW - filled), { fg: T.border, bg });
+  g.text(x, y, '█'.repeat(Math.max(0, filled)), { fg: T.accent, bg });
+  g.text(x + filled, y++, '░'.repeat(Math.max(0, barW - filled)), { fg: T.border, bg });
   if (y < r.y + r.h) {
     const label = 'throughput ';
     g.text(x, y, label, { fg: T.dim, bg });
@@ -206,7 +206,7 @@ function drawPreview(ctx: Ctx & { images: ImagePlacement[] }, s: State, r: Rect,
 
   if (hexRows && p?.hex) {
     const hy = r.y + r.h - hexRows;
-    g.text(r.x + 1, hy - 1, '─'.repeat(r.w - 2), { fg: T.border, bg });
+    g.text(r.x + 1, hy - 1, '─'.repeat(Math.max(0, r.w - 2)), { fg: T.border, bg });
     g.text(r.x + 2, hy - 1, ' first bytes ', { fg: T.dim, bg });
     const perRow = r.w >= 78 ? 16 : 8;
     for (let row = 0; row < hexRows; row++) {

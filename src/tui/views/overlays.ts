@@ -20,12 +20,12 @@ export function paletteItems(query: string): { item: Command; match: FuzzyMatch 
 function box(ctx: Ctx, r: Rect, title: string): void {
   const g = ctx.grid;
   g.fill(r.x, r.y, r.w, r.h, { fg: T.text, bg: T.overlayBg });
-  g.text(r.x, r.y, '┌' + '─'.repeat(r.w - 2) + '┐', { fg: T.accent, bg: T.overlayBg });
+  g.text(r.x, r.y, '┌' + '─'.repeat(Math.max(0, r.w - 2)) + '┐', { fg: T.accent, bg: T.overlayBg });
   for (let y = r.y + 1; y < r.y + r.h - 1; y++) {
     g.text(r.x, y, '│', { fg: T.accent, bg: T.overlayBg });
     g.text(r.x + r.w - 1, y, '│', { fg: T.accent, bg: T.overlayBg });
   }
-  g.text(r.x, r.y + r.h - 1, '└' + '─'.repeat(r.w - 2) + '┘', { fg: T.accent, bg: T.overlayBg });
+  g.text(r.x, r.y + r.h - 1, '└' + '─'.repeat(Math.max(0, r.w - 2)) + '┘', { fg: T.accent, bg: T.overlayBg });
   if (title) g.text(r.x + 2, r.y, ` ${title} `, { fg: T.bright, bg: T.overlayBg, attr: BOLD }, r.w - 4);
 }
 

@@ -13,10 +13,19 @@ export interface Frame {
   images: ImagePlacement[];
 }
 
+/** Below this the workbench cannot be laid out; a message asks for a bigger window. */
+export const MIN_COLS = 40;
+export const MIN_ROWS = 12;
+
 export function renderWorkbench(s: State): Frame {
   const l = layoutOf(s);
   const grid = new Grid(s.cols, s.rows, T.editorBg);
   const ctx = { grid, hits: [] as Hit[], images: [] as ImagePlacement[] };
+  if (s.cols < MIN_COLS || s.rows < MIN_ROWS) {
+    const msg = [`photorescue needs ${MIN_COLS}x${MIN_ROWS}`, `this window is ${s.cols}x${s.rows}`, 'q quits'];
+    msg.forEach((m, i) => grid.text(Math.max(0, Math.floor((s.cols - m.length) / 2)), Math.floor(s.rows / 2) - 1 + i, m, { fg: T.text, bg: T.editorBg }));
+    return ctx;
+  }
   drawActivityBar(ctx, s, l);
   drawSidebar(ctx, s, l);
   drawTabs(ctx, s, l);
