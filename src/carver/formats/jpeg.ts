@@ -166,8 +166,23 @@ export interface JpegResumePoint {
  * before `before`.
  */
 export function jpegResumePoint(file: ByteReader, before: number, maxSize = JPEG_MAX_SIZE): JpegResumePoint | null {
-  const w = walkJpeg(file, { maxSize, decode: true, mpf: false, snapshotBefore: before });
-  return w.snapshot ? { offset: w.snapshot.seq.readPos, state: w.snapshot } : null;
+  return jpegResumePoints(file, [before], maxSize)[0];
+}
+
+/**
+ * jpegResumePoint for several positions in one decode (say every cluster boundary before
+ * goodLength, when the true joint may lie earlier than where decoding failed). Same order
+ * as `before`.
+ */
+export function jpegResumePoints(file: ByteReader, before: readonly number[], maxSize = JPEG_MAX_SIZE): (JpegResumePoint | null)[] {
+  const order = before.map((_, i) => i).sort((a, b) => before[a] - before[b]);
+  const w = walkJpeg(file, { maxSize, decode: true, mpf: false, snapshotTargets: order.map((i) => before[i]) });
+  const out: (JpegResumePoint | null)[] = before.map(() => null);
+  order.forEach((orig, k) => {
+    const s = w.snapshots?.[k];
+    if (s) out[orig] = { offset: s.seq.readPos, state: s };
+  });
+  return out;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { embeddedRanges, jpeg, jpegContinue, jpegDecodeUntilFailure, jpegResumePoint } from '../../../src/carver/formats/jpeg.ts';
+import { embeddedRanges, jpeg, jpegContinue, jpegDecodeUntilFailure, jpegResumePoint, jpegResumePoints } from '../../../src/carver/formats/jpeg.ts';
 import { bufferReader, extentReader, sliceReader } from '../../../src/core/readers.ts';
 import type { ByteReader } from '../../../src/core/types.ts';
 import { FORMATS, probeAny } from '../../../src/carver/registry.ts';
@@ -328,6 +328,33 @@ describe('jpegResumePoint / jpegContinue (trying continuations of a fragmented J
       if (b.length > scanStart + 256 * 1024) expect(reread).toBe(0);
     });
   }
+
+  it('gives resume points before a failure that came late, one of which continues right', () => {
+    // Foreign scan data with the same tables decodes for a while: the decoder fails ~15 KB
+    // after the joint, so the joint has to be found among earlier cluster boundaries.
+    const b = byName('canon_sx60hs.jpg');
+    const other = byName('jolla_phone.jpg');
+    const at = 200 * 1024;
+    const foreign = other.subarray(entropyStart(other) + 8192, entropyStart(other) + 8192 + 64 * 1024);
+    const medium = bufferReader(Buffer.concat([b.subarray(0, at), foreign, b.subarray(at)]));
+    const first = jpegDecodeUntilFailure(medium);
+    expect(first.goodLength).toBeGreaterThan(at);
+    const targets: number[] = [];
+    for (let t = first.goodLength; t >= at - 8192; t -= 4096) targets.push(t);
+    const points = jpegResumePoints(medium, targets);
+    points.forEach((p, i) => {
+      expect(p).not.toBeNull();
+      expect(p!.offset).toBeLessThanOrEqual(targets[i]);
+    });
+    const joined = extentReader(medium, [
+      { offset: 0, length: at },
+      { offset: at + foreign.length, length: b.length - at },
+    ]);
+    const results = points.map((p, i) => (p!.offset <= at ? { t: targets[i], r: jpegContinue(joined, p!) } : null));
+    const good = results.filter((x) => x !== null);
+    expect(good.length).toBeGreaterThan(0);
+    for (const g of good) expect([g!.r.ok, g!.r.end]).toEqual([true, b.length]);
+  });
 
   it('has no resume point in a progressive file', () => {
     const b = byName('nikon_d300_progressive.jpg');

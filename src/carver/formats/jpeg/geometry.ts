@@ -20,12 +20,12 @@ export type ScanOutcome =
       ok: true;
       /** Absolute position of the marker (its first FF) that ends the scan. */
       next: number;
-      /** The last MCU-start state before the requested position (SeqOptions.snapshotBefore). */
-      snapshot?: SeqSnapshot;
+      /** Per requested position (SeqOptions.snapshotTargets): the last MCU-start state at or before it. */
+      snapshots?: (SeqSnapshot | undefined)[];
     }
   | {
       ok: false;
-      snapshot?: SeqSnapshot;
+      snapshots?: (SeqSnapshot | undefined)[];
       reason: string;
       /** Absolute position where the data stopped making sense. */
       failAt: number;

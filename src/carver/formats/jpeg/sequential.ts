@@ -15,8 +15,11 @@ import { MAX_TRACKED_MCUS, spliceStart } from './splice.ts';
 export interface SeqOptions {
   /** Go on from this state instead of from the start of the scan. */
   resume?: SeqSnapshot;
-  /** Keep the state at the last MCU start whose read position is at or before this. */
-  snapshotBefore?: number;
+  /**
+   * Ascending positions: for each, keep the state at the last MCU start whose read position
+   * is at or before it (returned in ScanOutcome.snapshots, same order).
+   */
+  snapshotTargets?: readonly number[];
 }
 
 export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables: Tables, start: number, opts: SeqOptions = {}): ScanOutcome {
@@ -58,13 +61,17 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
   const resume = opts.resume;
   // A resumed decode has no rows above to compare with: no splice hint then.
   const track = !resume && mcuCount <= MAX_TRACKED_MCUS;
-  const snapBefore = opts.snapshotBefore ?? -1;
+  const targets = opts.snapshotTargets ?? [];
+  const snapshots: (SeqSnapshot | undefined)[] = new Array<SeqSnapshot | undefined>(targets.length);
+  let ti = 0;
   let snapMcu = -1;
   let snapReadPos = 0;
   let snapAcc = 0;
   let snapBits = 0;
   let snapRst = 0;
   const snapPred = new Int32Array(4);
+  const lastSnapshot = (): SeqSnapshot | undefined =>
+    snapMcu >= 0 ? { mcu: snapMcu, readPos: snapReadPos, acc: snapAcc, bits: snapBits, pred: Array.from(snapPred), rst: snapRst } : undefined;
   const rowDc = new Int32Array(gridW);
   const vd = new Int32Array(track ? mcuCount : 0);
   const hd = new Int32Array(track ? mcuCount : 0);
@@ -98,13 +105,18 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
     const n = ri > 0 ? Math.min(ri - (done % ri), mcuCount - done) : mcuCount - done;
     for (let m = 0; m < n; m++) {
       if (track) mcuAt[mcuIx] = r.bufStart + pos - (bits >> 3);
-      if (snapBefore >= 0 && r.marker < 0 && r.bufStart + pos <= snapBefore) {
-        snapMcu = mcuIx;
-        snapReadPos = r.bufStart + pos;
-        snapAcc = acc;
-        snapBits = bits;
-        snapRst = rst;
-        snapPred.set(pred);
+      if (ti < targets.length && r.marker < 0) {
+        const p = r.bufStart + pos;
+        // Passed a target: the state kept last is the one for it.
+        while (ti < targets.length && p > targets[ti]) snapshots[ti++] = lastSnapshot();
+        if (ti < targets.length) {
+          snapMcu = mcuIx;
+          snapReadPos = p;
+          snapAcc = acc;
+          snapBits = bits;
+          snapRst = rst;
+          snapPred.set(pred);
+        }
       }
       for (let b = 0; b < bpm; b++) {
         // --- DC difference
@@ -236,12 +248,16 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
       buf = r.buf; pos = r.pos; end = r.end; acc = r.acc; bits = r.bits;
     }
   }
-  const snapshot: SeqSnapshot | undefined =
-    snapMcu >= 0 ? { mcu: snapMcu, readPos: snapReadPos, acc: snapAcc, bits: snapBits, pred: Array.from(snapPred), rst: snapRst } : undefined;
+  // Targets past the last MCU reached get the last state kept.
+  if (ti < targets.length) {
+    const last = lastSnapshot();
+    while (ti < targets.length) snapshots[ti++] = last;
+  }
+  const snap = targets.length > 0 ? { snapshots } : {};
   const failed = (why: string): ScanOutcome => {
     const endOfData = r.marker === 0x100;
     const suspect = track && !endOfData ? spliceStart(vd, hd, mcuAt, gridW, mcuIx) : null;
-    return { ok: false, reason: why, failAt: r.position(), endOfData, ...(suspect !== null ? { suspect } : {}), ...(snapshot ? { snapshot } : {}) };
+    return { ok: false, reason: why, failAt: r.position(), endOfData, ...(suspect !== null ? { suspect } : {}), ...snap };
   };
   if (reason) {
     r.pos = pos; r.acc = acc & 0x3fffffff; r.bits = bits;
@@ -251,5 +267,5 @@ export function decodeSequential(r: BitReader, frame: Frame, scan: Scan, tables:
   if (mk < 0 || mk === 0x100 || (mk >= 0xd0 && mk <= 0xd7)) {
     return failed(mk === 0x100 ? 'data ends inside the scan' : 'scan does not end at a marker after its last MCU');
   }
-  return snapshot ? { ok: true, next: r.markerPos, snapshot } : { ok: true, next: r.markerPos };
+  return { ok: true, next: r.markerPos, ...snap };
 }

@@ -21,8 +21,8 @@ export interface WalkOptions {
   decode: boolean;
   /** Follow the MPF index to secondary images after the first EOI. */
   mpf: boolean;
-  /** Record the decoder state at the last MCU start at or before this position (sequential scans). */
-  snapshotBefore?: number;
+  /** Ascending positions: record the decoder state at the last MCU start at or before each (sequential scans). */
+  snapshotTargets?: readonly number[];
   /** Go on decoding from a recorded state: earlier scans are walked by markers only. */
   resume?: ScanSnapshot;
 }
@@ -47,8 +47,8 @@ export interface WalkResult {
   reason?: string;
   /** partial: where the data stopped making sense (before sector rounding). */
   failAt?: number;
-  /** With WalkOptions.snapshotBefore: the latest state recorded. */
-  snapshot?: ScanSnapshot;
+  /** With WalkOptions.snapshotTargets: per target, the latest state recorded (or undefined). */
+  snapshots?: (ScanSnapshot | undefined)[];
   /** partial: where a splice of foreign scan data probably began (a hint; see splice.ts). */
   suspect?: number;
   /** partial: the MPF index says the file is this long. */
@@ -139,13 +139,17 @@ function firstZeroSector(src: ByteReader, from: number, to: number): number | nu
 }
 
 export function walkJpeg(src: ByteReader, opt: WalkOptions): WalkResult {
-  const box: { snapshot?: ScanSnapshot } = {};
+  const box: Box = { snapshots: new Array<ScanSnapshot | undefined>(opt.snapshotTargets?.length ?? 0) };
   const r = walkCore(src, opt, box);
-  if (box.snapshot) r.snapshot = box.snapshot;
+  if (opt.snapshotTargets) r.snapshots = box.snapshots;
   return r;
 }
 
-function walkCore(src: ByteReader, opt: WalkOptions, box: { snapshot?: ScanSnapshot }): WalkResult {
+interface Box {
+  snapshots: (ScanSnapshot | undefined)[];
+}
+
+function walkCore(src: ByteReader, opt: WalkOptions, box: Box): WalkResult {
   const limit = Math.min(src.size, opt.maxSize);
   const win = new Window(src);
   const apps: AppSegment[] = [];
@@ -277,8 +281,11 @@ function walkCore(src: ByteReader, opt: WalkOptions, box: { snapshot?: ScanSnaps
       const out =
         resume && scanIndex < resume.scanIndex
           ? walkByMarkers(src, limit, segEnd, tables.restartInterval)
-          : walkScan(ctx, scan, segEnd, resume && scanIndex === resume.scanIndex ? { resume: resume.seq } : { snapshotBefore: opt.snapshotBefore });
-      if (out.snapshot) box.snapshot = { scanIndex, seq: out.snapshot };
+          : walkScan(ctx, scan, segEnd, resume && scanIndex === resume.scanIndex ? { resume: resume.seq } : { snapshotTargets: opt.snapshotTargets });
+      // A later scan's state for a target is further on than an earlier scan's.
+      out.snapshots?.forEach((sn, i) => {
+        if (sn) box.snapshots[i] = { scanIndex, seq: sn };
+      });
       if (!out.ok) {
         if (out.endOfData) {
           // The data ran out; but zeros at its end are no data (an unwritten or wiped tail).
