@@ -33,7 +33,7 @@ export function computeLayout(cols: number, rows: number, sidebarVisible: boolea
   let sidebar: Rect | null = null;
   let sidebarBody: Rect | null = null;
   if (sidebarVisible) {
-    const sw = Math.max(24, Math.min(48, Math.floor(cols * 0.38)));
+    const sw = Math.max(30, Math.min(48, Math.floor(cols * 0.34)));
     sidebar = { x, y: 0, w: sw, h: mainH };
     // title row + toolbar row; the last column is the border
     sidebarBody = { x, y: 2, w: sw - 1, h: Math.max(1, mainH - 2) };
