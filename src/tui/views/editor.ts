@@ -178,7 +178,7 @@ function drawPreview(ctx: Ctx & { images: ImagePlacement[] }, s: State, r: Rect,
   const hexRows = r.h >= 14 ? Math.min(6, Math.floor(r.h / 4)) : 0;
   const top = { x: r.x, y: r.y, w: r.w, h: r.h - (hexRows ? hexRows + 1 : 0) };
   const side = top.w >= 44;
-  const factW = Math.min(40, Math.max(24, Math.floor(top.w * 0.45)));
+  const factW = Math.min(44, Math.max(24, Math.floor(top.w * 0.5)));
   const imgRect: Rect = side
     ? { x: top.x + 1, y: top.y, w: top.w - factW - 3, h: top.h }
     : { x: top.x + 1, y: top.y, w: top.w - 2, h: Math.max(3, Math.floor(top.h / 2)) };
@@ -198,7 +198,7 @@ function drawPreview(ctx: Ctx & { images: ImagePlacement[] }, s: State, r: Rect,
   }
 
   const facts = [...fileFacts(f), ...(p?.meta ?? [])];
-  const labelW = 9;
+  const labelW = 8;
   facts.slice(0, factRect.h).forEach(([k, v], i) => {
     g.text(factRect.x, factRect.y + i, k, { fg: T.dim, bg }, labelW);
     g.text(factRect.x + labelW + 1, factRect.y + i, v, { fg: T.text, bg }, factRect.w - labelW - 1);
