@@ -215,6 +215,29 @@ describe('jpeg: Google motion photos (JPEG + MP4 declared in XMP)', () => {
   }
 });
 
+describe('jpeg: Motion-JPEG style stills without DHT', () => {
+  it('decodes with the standard (Annex K) tables when a file leaves its Huffman tables out', () => {
+    // olympus_c960 uses exactly the Annex K tables, so without its DHT it is what a
+    // Motion-JPEG writer would produce; decoders (libjpeg) show it the same.
+    const b = byName('olympus_c960.jpg');
+    const noDht = Buffer.concat(
+      segments(b).reduce<Buffer[]>(
+        (parts, s, i, all) => {
+          if (s.marker !== 0xc4) parts.push(b.subarray(s.at, s.end));
+          if (i === all.length - 1) parts.push(b.subarray(s.end));
+          return parts;
+        },
+        [b.subarray(0, 2)],
+      ),
+    );
+    expect(noDht.length).toBe(b.length - segments(b).filter((s) => s.marker === 0xc4).reduce((n, s) => n + s.end - s.at, 0));
+    const m = jpeg.measure(bufferReader(Buffer.concat([noDht, noise(5000, 9)])), { format: 'jpeg', ext: 'jpg' });
+    expect([m.status, m.length]).toEqual(['complete', noDht.length]);
+    const cut = jpeg.measure(bufferReader(noDht.subarray(0, noDht.length - 3000)), { format: 'jpeg', ext: 'jpg' });
+    expect(cut.status).toBe('partial');
+  });
+});
+
 describe('jpeg: restart markers', () => {
   const b = byName('samsung_smg930f.jpg');
   const dri = segments(b).find((s) => s.marker === 0xdd)!;

@@ -6,6 +6,7 @@ import { MAX_MASK_BLOCKS, ProgressiveState } from './progressive.ts';
 import { walkByMarkers, walkScan, type ScanContext } from './scan.ts';
 import type { SeqSnapshot } from './geometry.ts';
 import { trailers } from './after-eoi.ts';
+import { fillStandardTables } from './standard-tables.ts';
 
 export const SECTOR = 512;
 const XMP_ID = Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1');
@@ -261,6 +262,7 @@ function walkCore(src: ByteReader, opt: WalkOptions, box: Box): WalkResult {
       if (!frame) return bad(markerAt, 'scan before frame header');
       const scan = parseSos(payload, frame);
       if (!scan) return bad(markerAt, 'bad scan header');
+      fillStandardTables(tables, scan);
       scans++;
       if (firstScan < 0) firstScan = segEnd;
       for (const c of scan.components) covered.add(c.index);
