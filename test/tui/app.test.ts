@@ -74,9 +74,10 @@ describe('dashboard in a headless terminal', () => {
     }
     expect(colours.size).toBeGreaterThan(3); // a picture, not a flat box
 
-    // the preview follows the cursor
-    t.key('down');
-    await t.waitFor((x) => !x.includes(`${name} ×`), 'the next preview');
+    // the preview follows the cursor, up to the HEIC (decoded by libheif's wasm in the worker)
+    t.key('up');
+    text = await t.waitFor((x) => x.includes('HEIC (.heic)') && (x.match(/▀/g) ?? []).length > 100, 'the HEIC preview');
+    expect(text).not.toContain('no preview');
 
     // palette: fuzzy "group type" runs "Group by Type"
     t.key('C-p');

@@ -54,6 +54,7 @@ describe('preview decoding', () => {
     const d = await decodePreview(media('iphone6_gps.mov').subarray(0, 4096), 'mov');
     expect(d.image).toBeUndefined();
     expect(Buffer.from(d.hex.subarray(4, 8)).toString('latin1')).toBe('ftyp');
+    expect(d.meta).toEqual([['Brand', 'qt']]);
   });
 
   it('shrinks by averaging and turns by the EXIF orientation', () => {

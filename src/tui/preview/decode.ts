@@ -100,6 +100,13 @@ async function decodeHeic(bytes: Uint8Array) {
   return shrink(new Uint8Array(d.data.buffer, d.data.byteOffset, d.data.byteLength), d.width, d.height, 4);
 }
 
+/** A video's ISO-BMFF brand from its leading ftyp box ('isom', 'qt  ', '3gp5'…). */
+export function videoBrand(bytes: Uint8Array): [string, string][] {
+  if (bytes.length < 16 || Buffer.from(bytes.subarray(4, 8)).toString('latin1') !== 'ftyp') return [];
+  const brand = Buffer.from(bytes.subarray(8, 12)).toString('latin1');
+  return /^[\x20-\x7e]{4}$/.test(brand) ? [['Brand', brand.trim()]] : [];
+}
+
 function fmtDate(v: unknown): string | undefined {
   if (v instanceof Date && !Number.isNaN(v.getTime())) return v.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
   return typeof v === 'string' ? v : undefined;
@@ -147,7 +154,7 @@ async function readMeta(bytes: Uint8Array): Promise<{ meta: [string, string][]; 
  */
 export async function decodePreview(bytes: Uint8Array, format: FormatId, want = 120): Promise<DecodedPreview> {
   const hex = bytes.slice(0, HEX_BYTES);
-  if (format === 'mp4' || format === 'mov') return { meta: [], hex };
+  if (format === 'mp4' || format === 'mov') return { meta: videoBrand(bytes), hex };
   const { meta, orientation, thumb } = await readMeta(bytes);
   try {
     let img;
