@@ -80,6 +80,7 @@ export function startApp(o: AppOptions): App {
   const preview = new PreviewClient(onPreview);
   let noticeTimer: NodeJS.Timeout | null = null;
   let lastClick = { target: '', at: 0 };
+  let quitAskedAt = 0;
   let saveTimer: NodeJS.Timeout | null = null;
 
   function dispatch(a: Action): void {
@@ -390,7 +391,16 @@ export function startApp(o: AppOptions): App {
   const commands: Record<string, (arg?: number | string) => void> = {
     'workbench.palette': () => openPrompt({ kind: 'palette', query: '', cursor: 0 }),
     'workbench.help': () => openPrompt({ kind: 'help', scroll: 0 }),
-    'workbench.quit': () => quit(),
+    'workbench.quit': () => {
+      // Quitting stops a running scan or recovery: ask for the key a second time first.
+      const now = Date.now();
+      if (running() && now - quitAskedAt > 3000) {
+        quitAskedAt = now;
+        notice('A run is going on: press q again to stop it and quit.', 'error');
+        return;
+      }
+      quit();
+    },
     'workbench.escape': () => {
       if (state.notice) dispatch({ type: 'ui/clearNotice' });
       else if (state.filter) dispatch({ type: 'tree/filter', filter: '' });

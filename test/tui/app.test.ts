@@ -120,6 +120,8 @@ describe('dashboard in a headless terminal', () => {
     t.key('p');
     expect(app.state().scan.state).toBe('scanning');
     t.key('p');
+    t.key('q'); // quitting mid-run asks first
+    expect(app.state().notice!.text).toContain('press q again');
     t.key('c');
     text = await t.waitFor((x) => x.includes('CANCELLED'), 'the cancel');
     expect(text).toContain('Scan cancelled');
