@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, tmpDir } from './helpers/dashboard.ts';
+import { BIN, DEMO, demoTruth, sha256File, tmpDir } from './helpers/dashboard.ts';
 
 const SESSION = `prtui-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
@@ -69,5 +69,6 @@ describe('dashboard in tmux', () => {
     tmux('send-keys', '-t', SESSION, 'q');
     t = await waitFor((x) => x.includes('dashboard-exit='), 'the program to quit');
     expect(t.split('\n').slice(0, 2)).toEqual(['before-dashboard', 'dashboard-exit=0']);
+    expect(sha256File(DEMO)).toBe(demoTruth().image_sha256);
   });
 });

@@ -144,6 +144,7 @@ describe('dashboard in a headless terminal', () => {
     const dir = path.join(work, 'images');
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(DEMO, path.join(dir, 'card-copy.img'));
+    const copySha = sha256File(path.join(dir, 'card-copy.img'));
     t.key('o');
     await t.waitFor((x) => x.includes('Open disk image'), 'the prompt');
     await t.type(`${dir}/ca`);
@@ -156,6 +157,7 @@ describe('dashboard in a headless terminal', () => {
     await app.done;
     // remembered in recent images
     expect(loadSettings(settingsFile).recentImages[0]).toBe(path.join(dir, 'card-copy.img'));
+    expect(sha256File(path.join(dir, 'card-copy.img'))).toBe(copySha);
   });
 
   it('recovers all files to the default folder and shows it on the Scan tab', async () => {
@@ -220,5 +222,9 @@ describe('dashboard in a headless terminal', () => {
     await t.waitFor((x) => x.includes('No problems.'), 'the problems view');
     app.run('workbench.quit');
     await app.done;
+  });
+
+  it('left the demo card as it was after all the scans above', () => {
+    expect(sha256File(DEMO)).toBe(demoTruth().image_sha256);
   });
 });
