@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { driveEntries, type DriveInfo } from '../../src/tui/drive-list.ts';
-import { DEMO } from '../e2e/helpers/dashboard.ts';
+import { DEMO, sha256File } from '../e2e/helpers/dashboard.ts';
 
 const disk = (over: Partial<DriveInfo>): DriveInfo => ({
   path: '/dev/sda',
@@ -29,7 +29,9 @@ describe('drive list', () => {
       }),
     ];
     const recent = path.join(path.dirname(DEMO), 'fat16-small.img');
+    const before = [sha256File(DEMO), sha256File(recent)];
     const e = driveEntries(drives, DEMO, [recent, DEMO, '/no/such.img']);
+    expect([sha256File(DEMO), sha256File(recent)]).toEqual(before); // looking at partitions writes nothing
     expect(e.map((d) => `${d.kind}:${d.label}`)).toEqual([
       'drive:SanDisk Ultra (sdb)',
       'demo:Demo card',
