@@ -349,6 +349,9 @@ export function decodeProgressive(
       if (r.overrun()) return fail('entropy data ended inside an MCU');
     }
     done += n;
+    // Encoders end every EOB run with the interval (libjpeg flushes it before each RST and
+    // at the end of the scan): a run reaching past it counts blocks that do not exist.
+    if (eobrun !== 0) return fail('EOB run past the end of the scan or restart interval');
     if (done < mcuCount) {
       const mk = r.finishSegment();
       if (mk !== 0xd0 + rst) return fail(mk < 0 ? 'restart interval does not end at a marker' : 'restart marker missing or out of order');
@@ -364,3 +367,4 @@ export function decodeProgressive(
   }
   return { ok: true, next: r.markerPos };
 }
+
