@@ -7,14 +7,17 @@ import type { Volume } from '../fs/types.ts';
 import type { Claims } from './carve.ts';
 
 const BLOCK = 1 << 20;
-const CACHE_BLOCKS = 24;
+const CACHE_BLOCKS = 32;
 
 export class BudgetExceeded extends Error {}
 
 /** Reads of the medium through a small LRU of 1 MiB blocks; throws BudgetExceeded past `budget` bytes. */
 export class CachedMedium {
   readonly medium: ByteReader;
+  /** Results worth keeping for the rest of one reassembly (a neighbour's tables). */
+  readonly memo = new Map<string, unknown>();
   private readonly cache = new Map<number, Buffer>();
+  private readonly seen = new Set<number>();
   private left: number;
 
   constructor(medium: ByteReader, budget: number) {
@@ -29,9 +32,13 @@ export class CachedMedium {
       this.cache.set(n, b);
       return b;
     }
-    if (this.left <= 0) throw new BudgetExceeded('read budget spent');
+    // New ground counts against the budget; blocks read before (and evicted) count an eighth
+    // (the system's cache usually still holds them).
+    const cost = this.seen.has(n) ? BLOCK / 8 : BLOCK;
+    if (this.left < cost) throw new BudgetExceeded('read budget spent');
     b = this.medium.read(n * BLOCK, BLOCK);
-    this.left -= BLOCK;
+    this.left -= cost;
+    this.seen.add(n);
     if (this.cache.size >= CACHE_BLOCKS) this.cache.delete(this.cache.keys().next().value as number);
     this.cache.set(n, b);
     return b;

@@ -10,6 +10,8 @@
 // must put the piece right after a cluster ending in slack (zeros after another file's end).
 // Anything ambiguous gives up: a wrong file is never called complete.
 import type { ByteReader } from '../core/types.ts';
+import { ALL_FORMATS } from '../core/types.ts';
+import { probeAny } from '../carver/registry.ts';
 import { sliceReader } from '../core/readers.ts';
 import { boxLayout, parseFtyp } from '../carver/formats/isobmff.ts';
 import { sampleIsNalFramed } from '../carver/formats/isobmff-nal.ts';
@@ -27,18 +29,23 @@ const ANCHORS = 4;
 /** Zero bytes at a cluster's end that we take for another file's slack. */
 const SLACK_ZEROS = 16;
 /**
- * Most bytes of a piece we take on trust: clusters between the last byte a check proved and a
- * break (or the end of the file) are believed to run on in place when the slack of another
- * file's end says where the next piece begins. A small piece of the file hidden in such a
- * stretch (two breaks with no sample start between them) cannot be seen, so the stretch is
- * kept short; longer ones make the file stay partial unless a neighbour's clusters fill the gap
- * exactly. (On adversarial random layouts with pieces of 1 to 10 clusters this trust still
- * misplaces about 2 in 100 attempts; 0 here would never, at the cost of most formatted cards.)
+ * Clusters between the last bytes a check proved on either side of a break (or before the end
+ * of the file) are taken on trust: they are believed to be where the layout puts them. A small
+ * piece of the file hidden in such a stretch (two breaks with no sample start between them)
+ * cannot be seen, and the slack that settles where a break lies may belong to another file's
+ * end. So a layout with longer trusted stretches than TRUSTED is not called complete (it is
+ * still returned, as partial: its bytes are most likely right), and one with stretches longer
+ * than LOOSE is not returned at all. Stretches a neighbour's clusters explain cost nothing.
+ * (On random layouts with pieces of 1 to 10 clusters, TRUSTED = 8 clusters misplaced about
+ * 2 in 100 completed files; 0 would never, but would leave most formatted cards partial.)
  */
-const MAX_UNPROVEN = 64 * 1024;
-const MAX_UNPROVEN_UNITS = 16;
-function unprovenOk(bytes: number, unit: number): boolean {
-  return bytes <= Math.min(MAX_UNPROVEN, MAX_UNPROVEN_UNITS * unit);
+const TRUSTED_UNITS = 0;
+const TRUSTED_BYTES = 64 * 1024;
+const LOOSE_UNITS = 64;
+const LOOSE_BYTES = 1024 * 1024;
+
+function trustedLimit(unit: number): number {
+  return Math.min(TRUSTED_BYTES, TRUSTED_UNITS * unit);
 }
 
 /** Most pieces a file may be put together from. */
@@ -46,6 +53,7 @@ const MAX_RUNS = 4096;
 /** How far before this movie's start other movies are looked for, and how many at most. */
 const NEIGHBOUR_SPAN = 64 * 1024 * 1024;
 const MAX_NEIGHBOURS = 16;
+const MAX_DEPTH = 2;
 /** Evidence (in bits: -log2 of the chance to pass on random bytes) a cluster needs to be another movie's. */
 const OWNED_BITS = 40;
 
@@ -59,6 +67,10 @@ export interface MoviePlan {
   runs: Run[];
   length: number;
   fragments: number;
+  /** The longest stretch of bytes taken on trust (see TRUSTED_UNITS). */
+  trusted: number;
+  /** True when no stretch is longer than can be called complete. */
+  sure: boolean;
 }
 
 interface Fixed {
@@ -84,6 +96,8 @@ interface Ctx {
   others: Other[];
   /** The neighbours, looked for the first time they are needed. */
   lazyOthers?: () => Other[];
+  /** The longest stretch taken on trust so far (bytes). */
+  trusted: number;
   /** Medium offsets of the clusters neighbours put together (and judged complete) hold. */
   placedUnits?: () => Set<number>;
 }
@@ -237,7 +251,8 @@ function settleBreak(c: Ctx, f0: number, m0: number, lower: number, upper: numbe
       const at = x < F ? m0 + (x - f0) : m2 + (x - F);
       let f = foreignUnits.get(at);
       if (f === undefined) {
-        f = holdsNalChain(c.m.read(at, u)) || ownedByOther(c, at);
+        const b = c.m.read(at, u);
+        f = holdsNalChain(b) || startsAnotherFile(b) || endsAnotherFile(b) || ownedByOther(c, at);
         foreignUnits.set(at, f);
       }
       foreign = f && !ownStartsIn(c, x, u);
@@ -306,6 +321,17 @@ function ownedByOther(c: Ctx, unit: number): boolean {
 }
 
 /**
+ * Take `bytes` on trust unless `explained` says they need none. False when too many to use.
+ */
+function trust(c: Ctx, bytes: number, explained: () => boolean): boolean {
+  if (bytes <= trustedLimit(c.g.unit)) return true;
+  if (explained()) return true;
+  if (bytes > Math.min(LOOSE_BYTES, LOOSE_UNITS * c.g.unit)) return false;
+  c.trusted = Math.max(c.trusted, bytes);
+  return true;
+}
+
+/**
  * Is the gap [from, to) between two pieces made exactly of clusters a neighbouring movie (put
  * together and judged complete) holds? Then no piece of ours can hide in it, and the clusters
  * before the break that no check proved are ours after all.
@@ -315,6 +341,18 @@ function gapExplained(c: Ctx, from: number, to: number): boolean {
   if (!placed || placed.size === 0 || to <= from) return false;
   for (let x = from; x < to; x += c.g.unit) if (!placed.has(x)) return false;
   return true;
+}
+
+/** Does the cluster begin a photo or video (a file of its own, not the inside of ours)? */
+function startsAnotherFile(b: Buffer): boolean {
+  return probeAny(b.subarray(0, 4096), ALL_FORMATS) !== null;
+}
+
+/** Does the cluster end in slack (zeros after another file's last byte)? Coded video does not. */
+function endsAnotherFile(b: Buffer): boolean {
+  let n = 0;
+  for (let i = b.length - 1; i >= 0 && b[i] === 0; i--) n++;
+  return n >= SLACK_ZEROS;
 }
 
 /** Does any of our own samples start in file bytes [x, x+len)? */
@@ -398,7 +436,8 @@ function nextPiece(c: Ctx, f0: number, m0: number, ext: Extension, fixed: Fixed 
     trace('break at', F, 'D', (F - lower) / u, 'P2', (Math.floor(anchor / u) * u - F) / u);
     if (F < 0) return null;
     const m2 = best - (anchor - F);
-    if (!unprovenOk(F - lower, u) && !gapExplained(c, m0 + (F - f0), m2)) return null;
+    // Every cluster between the proved bytes on either side of the break is taken on trust.
+    if (!trust(c, Math.floor(anchor / u) * u - lower, () => gapExplained(c, m0 + (F - f0), m2))) return null;
     return { F, m2 };
   }
   return null;
@@ -452,6 +491,14 @@ interface MovieIndex {
 
 /** The sample tables of the movie starting at `start`: from its moov, first or found at the end. */
 function movieIndex(m: CachedMedium, g: Geometry, start: number, lookahead: number): MovieIndex | null {
+  const key = `movie@${start}/${lookahead}`;
+  if (m.memo.has(key)) return m.memo.get(key) as MovieIndex | null;
+  const idx = readMovieIndex(m, g, start, lookahead);
+  m.memo.set(key, idx);
+  return idx;
+}
+
+function readMovieIndex(m: CachedMedium, g: Geometry, start: number, lookahead: number): MovieIndex | null {
   const head: ByteReader = sliceReader(m.medium, start);
   const boxes = boxLayout(head);
   if (boxes.length < 2 || boxes[0].type !== 'ftyp') return null;
@@ -467,7 +514,7 @@ function movieIndex(m: CachedMedium, g: Geometry, start: number, lookahead: numb
     tables = readMovieTables(Buffer.from(m.read(start + moovFirst.offset, moovFirst.size)));
     n = mdatEnd;
   } else {
-    const base: Ctx = { m, g, t: null as unknown as MovieTables, cps: [], n: mdatEnd, lookahead, others: [] };
+    const base: Ctx = { m, g, t: null as unknown as MovieTables, cps: [], n: mdatEnd, lookahead, others: [], trusted: 0 };
     // The right moov's first samples check out in the first piece.
     const headCheck = (t: MovieTables): number => {
       const c = { ...base, t, cps: t.checkpoints };
@@ -488,6 +535,12 @@ function movieIndex(m: CachedMedium, g: Geometry, start: number, lookahead: numb
 
 /** Other movies that start near this one (a clip written at the same time, a neighbour). */
 function neighbours(m: CachedMedium, g: Geometry, start: number, lookahead: number): Other[] {
+  const key = `near@${start}/${lookahead}`;
+  if (!m.memo.has(key)) m.memo.set(key, findNeighbours(m, g, start, lookahead));
+  return m.memo.get(key) as Other[];
+}
+
+function findNeighbours(m: CachedMedium, g: Geometry, start: number, lookahead: number): Other[] {
   const u = g.unit;
   const out: Other[] = [];
   const lo = Math.max(g.lo, start - NEIGHBOUR_SPAN);
@@ -515,7 +568,7 @@ export function placeMovie(m: CachedMedium, g: Geometry, start: number, size?: n
   const lookahead = Math.min(256 << 20, Math.max(lookahead0, 2 * n));
   trace('movie', { n, fixed, cps: tables.checkpoints.length, dataEnd: tables.dataEnd });
   if (size !== undefined && size !== n) return null;
-  const c: Ctx = { m, g, t: tables, cps: tables.checkpoints, n, lookahead, others: [] };
+  const c: Ctx = { m, g, t: tables, cps: tables.checkpoints, n, lookahead, others: [], trusted: 0 };
   let othersRead = false;
   c.lazyOthers = () => {
     if (!othersRead) {
@@ -525,7 +578,9 @@ export function placeMovie(m: CachedMedium, g: Geometry, start: number, size?: n
     }
     return c.others;
   };
-  if (depth === 0 && verify) {
+  // Neighbours put together first settle breaks whose gap they fill exactly (a pair of clips
+  // written at once: each fills the other's gaps). Two levels: a neighbour may lean on us.
+  if (depth < MAX_DEPTH && verify) {
     let placed: Set<number> | null = null;
     c.placedUnits = () => {
       if (placed) return placed;
@@ -562,7 +617,7 @@ export function placeMovie(m: CachedMedium, g: Geometry, start: number, size?: n
         const F = settleBreak(c, f0, m0, lower, upper, fixed.file, fixed.medium);
         if (F < 0) return null;
         const m2 = fixed.medium - (fixed.file - F);
-        if (!unprovenOk(F - lower, u) && !gapExplained(c, m0 + (F - f0), m2)) return null;
+        if (!trust(c, F - lower, () => gapExplained(c, m0 + (F - f0), m2))) return null;
         runs.push({ file: f0, medium: m0, length: F - f0 });
         runs.push({ file: F, medium: fixed.medium - (fixed.file - F), length: n - F });
         break;
@@ -574,8 +629,7 @@ export function placeMovie(m: CachedMedium, g: Geometry, start: number, size?: n
       trace('tail', ext.sure, n);
       if (!unitsAllowed(c, m0, n - f0)) return null;
       const tail = Math.ceil(n / u) * u - Math.ceil(ext.sure / u) * u;
-      trace('tail units', tail / u, 'slack end', endsInSlack(c, m0 + (n - f0)));
-      if (!unprovenOk(tail, u) && !endsInSlack(c, m0 + (n - f0))) return null;
+      if (!trust(c, tail, () => endsInSlack(c, m0 + (n - f0)))) return null;
       runs.push({ file: f0, medium: m0, length: n - f0 });
       break;
     }
@@ -589,5 +643,5 @@ export function placeMovie(m: CachedMedium, g: Geometry, start: number, size?: n
     sure = f0;
   }
   if (runs.length >= MAX_RUNS) return null;
-  return { runs, length: n, fragments: runs.length };
+  return { runs, length: n, fragments: runs.length, trusted: c.trusted, sure: c.trusted <= trustedLimit(u) };
 }

@@ -36,12 +36,14 @@ function judge(ctx: ReassembleContext, format: FormatId, extents: Extent[], leng
 }
 
 /** Most bytes of the medium one reassembly may read (bounds the work on a large card). */
-const READ_BUDGET = 768 * 1024 * 1024;
+const READ_BUDGET = 512 * 1024 * 1024;
 
 /**
  * Given a file whose structure breaks at `partial.size` bytes (a partial carve or a deleted
  * entry none of whose simple layouts validates), find where the rest lies and return the whole
- * file (verdict 'complete'), or null when it cannot be placed with confidence.
+ * file (verdict 'complete'), or null when it cannot be placed. A movie placed with a few
+ * clusters taken on trust (see reassemble-movie.ts) comes back whole but with verdict
+ * 'partial' and a reason that says so.
  */
 export function reassemble(ctx: ReassembleContext, partial: FoundFile, hint: ReassembleHint = {}): FoundFile | null {
   const start = partial.extents[0]?.offset;
@@ -52,12 +54,16 @@ export function reassemble(ctx: ReassembleContext, partial: FoundFile, hint: Rea
   try {
     let runs;
     let how;
+    let sure = true;
+    let note = '';
     if (partial.format === 'mp4' || partial.format === 'mov') {
       const verify = (runs: Run[], n: number): boolean => judge(ctx, partial.format, runsToExtents(runs), n);
       const plan = placeMovie(m, g, start, hint.size, verify);
       if (!plan) return null;
       runs = plan.runs;
       how = 'sample tables';
+      sure = plan.sure;
+      if (!sure) note = `; ${Math.ceil(plan.trusted / g.unit)} clusters in a row could not be proved`;
     } else if (partial.format === 'jpeg') {
       const plan = placeJpeg(m, g, start, partial.size, hint.size);
       if (!plan) return null;
@@ -70,15 +76,20 @@ export function reassemble(ctx: ReassembleContext, partial: FoundFile, hint: Rea
     const length = extents.reduce((s, e) => s + e.length, 0);
     if (hint.size !== undefined && length !== hint.size) return null;
     if (!judge(ctx, partial.format, extents, length)) return null;
+    // A layout some of whose clusters were taken on trust is most likely right, but not sure:
+    // it is written whole, marked partial.
     return {
       ...partial,
       size: length,
       extents,
-      verdict: 'complete',
-      reason: `reassembled: ${extents.length} fragments by ${how}`,
+      verdict: sure ? 'complete' : 'partial',
+      reason: `reassembled: ${extents.length} fragments by ${how}${note}`,
     };
   } catch (e) {
-    if (e instanceof BudgetExceeded) return null;
+    if (e instanceof BudgetExceeded) {
+      if (process.env.PHOTORESCUE_TRACE_REASSEMBLE) console.error('[reassemble] read budget spent');
+      return null;
+    }
     throw e;
   }
 }
