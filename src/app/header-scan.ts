@@ -38,15 +38,17 @@ export function chunkTasks(o: HeaderScanOptions): ScanTask[] {
 
 /**
  * Start the scan at once (workers begin reading while the caller does other work, such as the
- * filesystem stage) and hand back its results in medium order. At most a few chunks are in
- * flight per worker, so memory stays flat whatever the size of the card.
+ * filesystem stage) and hand back its results in medium order. At most 256 chunks are in
+ * flight, so memory stays flat whatever the size of the card.
  */
 export function startHeaderScan(o: HeaderScanOptions): AsyncIterable<ScanTaskResult> & { close(): Promise<void> } {
   const tasks = chunkTasks(o);
   const threads = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), tasks.length));
   const pool = tasks.length === 0 ? null : new Piscina({ filename: WORKER, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   const inflight: Promise<ScanTaskResult>[] = [];
-  const window = threads * 4;
+  // Results are small (a few offsets per chunk), so the workers may run far ahead of the
+  // caller, who is busy with the filesystem stage at first: 256 chunks = 8 GiB of medium.
+  const window = 256;
   let next = 0;
   const launch = () => {
     while (pool && next < tasks.length && inflight.length < window) {
