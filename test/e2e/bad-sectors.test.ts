@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, listFiles, runCli, sha256File, tmpDir } from '../helpers/corpus.ts';
+import { ddrescueMap } from '../helpers/ddrescue-map.ts';
 
 const DEMO = path.join(REPO, 'fixtures/disk-images/demo.img');
 const TRUTH = JSON.parse(fs.readFileSync(path.join(REPO, 'fixtures/disk-images/demo.truth.json'), 'utf8')) as {
@@ -20,17 +21,6 @@ const BAD = [
   { offset: SIZE - 4096, length: 4096 },
 ];
 
-function mapfile(): string {
-  const lines = ['# Mapfile. Created by photorescue tests', '0x00000000     +               1', '#      pos        size  status'];
-  let pos = 0;
-  for (const b of BAD) {
-    if (b.offset > pos) lines.push(`0x${pos.toString(16)}  0x${(b.offset - pos).toString(16)}  +`);
-    lines.push(`0x${b.offset.toString(16)}  0x${b.length.toString(16)}  -`);
-    pos = b.offset + b.length;
-  }
-  if (pos < SIZE) lines.push(`0x${pos.toString(16)}  0x${(SIZE - pos).toString(16)}  +`);
-  return lines.join('\n') + '\n';
-}
 
 describe('recover over unreadable sectors', () => {
   let dir: string;
@@ -41,7 +31,7 @@ describe('recover over unreadable sectors', () => {
 
   beforeAll(async () => {
     dir = tmpDir('bad');
-    fs.writeFileSync(path.join(dir, 'card.map'), mapfile());
+    fs.writeFileSync(path.join(dir, 'card.map'), ddrescueMap(BAD, SIZE));
     mnt = path.join(dir, 'mnt');
     fs.mkdirSync(mnt);
     disk = path.join(mnt, 'disk');

@@ -10,6 +10,7 @@ import { UserError } from '../../src/core/errors.ts';
 import { UnreadableLog } from '../../src/source/badsectors.ts';
 import { openSource } from '../../src/source/index.ts';
 import { sha256File, tempDir, writeRandomImage } from './helpers.ts';
+import { ddrescueMap } from '../helpers/ddrescue-map.ts';
 
 const SIZE = 2 * 1024 * 1024;
 /** The truly bad ranges (sector-aligned, as a card's are). */
@@ -20,18 +21,6 @@ const BAD: Extent[] = [
   { offset: SIZE - 0x200, length: 0x200 }, // the very last sector
 ];
 
-/** A GNU ddrescue mapfile that marks BAD as '-' (bad sector) and the rest as '+' (finished). */
-function mapfile(): string {
-  const lines = ['# Mapfile. Created by photorescue tests', '0x00000000     +               1', '#      pos        size  status'];
-  let pos = 0;
-  for (const b of BAD) {
-    if (b.offset > pos) lines.push(`0x${pos.toString(16)}  0x${(b.offset - pos).toString(16)}  +`);
-    lines.push(`0x${b.offset.toString(16)}  0x${b.length.toString(16)}  -`);
-    pos = b.offset + b.length;
-  }
-  if (pos < SIZE) lines.push(`0x${pos.toString(16)}  0x${(SIZE - pos).toString(16)}  +`);
-  return lines.join('\n') + '\n';
-}
 
 function inAny(pos: number, ranges: readonly Extent[]): boolean {
   return ranges.some((r) => pos >= r.offset && pos < r.offset + r.length);
@@ -61,7 +50,7 @@ describe('reading over bad sectors (nbdkit ddrescue filter + nbdfuse)', () => {
     img = path.join(dir, 'card.img');
     data = writeRandomImage(img, SIZE);
     hash = sha256File(img);
-    fs.writeFileSync(path.join(dir, 'card.map'), mapfile());
+    fs.writeFileSync(path.join(dir, 'card.map'), ddrescueMap(BAD, SIZE));
     mnt = path.join(dir, 'mnt');
     fs.mkdirSync(mnt);
     disk = path.join(mnt, 'disk');
