@@ -20,9 +20,17 @@ export class CachedMedium {
   private readonly seen = new Set<number>();
   private left: number;
 
+  private readonly budget: number;
+
   constructor(medium: ByteReader, budget: number) {
     this.medium = medium;
     this.left = budget;
+    this.budget = budget;
+  }
+
+  /** Bytes of the budget used so far. */
+  get spent(): number {
+    return this.budget - this.left;
   }
 
   private block(n: number): Buffer {

@@ -37,6 +37,9 @@ function judge(ctx: ReassembleContext, format: FormatId, extents: Extent[], leng
 
 /** Most bytes of the medium one reassembly may read (bounds the work on a large card). */
 const READ_BUDGET = 512 * 1024 * 1024;
+/** Most bytes all reassemblies of one run may read together (a run shares one Claims). */
+const RUN_BUDGET = 4 * 1024 * 1024 * 1024;
+const runBudgets = new WeakMap<Claims, { left: number }>();
 
 /**
  * Given a file whose structure breaks at `partial.size` bytes (a partial carve or a deleted
@@ -48,7 +51,18 @@ const READ_BUDGET = 512 * 1024 * 1024;
 export function reassemble(ctx: ReassembleContext, partial: FoundFile, hint: ReassembleHint = {}): FoundFile | null {
   const start = partial.extents[0]?.offset;
   if (start === undefined) return null;
-  const m = new CachedMedium(ctx.medium, READ_BUDGET);
+  let run = runBudgets.get(ctx.claims);
+  if (!run) runBudgets.set(ctx.claims, (run = { left: RUN_BUDGET }));
+  if (run.left <= 0) return null;
+  const m = new CachedMedium(ctx.medium, Math.min(READ_BUDGET, run.left));
+  try {
+    return reassembleWith(ctx, partial, hint, m, start);
+  } finally {
+    run.left -= m.spent;
+  }
+}
+
+function reassembleWith(ctx: ReassembleContext, partial: FoundFile, hint: ReassembleHint, m: CachedMedium, start: number): FoundFile | null {
   const g = geometryAt(ctx.medium, ctx.volumes, ctx.claims, start);
   if ((start - g.base) % g.unit !== 0) return null;
   try {
