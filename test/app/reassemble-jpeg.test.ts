@@ -11,7 +11,7 @@ import type { FoundFile } from '../../src/core/types.ts';
 import { openVolumes } from '../../src/fs/index.ts';
 import { Claims } from '../../src/app/carve.ts';
 import { reassemble } from '../../src/app/reassemble.ts';
-import { CORPUS, tmpDir } from '../helpers/corpus.ts';
+import { CORPUS, listFiles, runCli, sha256File, tmpDir } from '../helpers/corpus.ts';
 import { rng } from '../fs/helpers.ts';
 
 const MEDIA = path.join(CORPUS, 'media');
@@ -91,6 +91,23 @@ describe('JPEG bifragment reassembly', () => {
       expect(got).toBeInstanceOf(Buffer);
       expect(sha(got as Buffer)).toBe(sha(photo));
     }
+  });
+
+  it('the real CLI carves a split photo on a card image and writes it whole to recovered/', { timeout: 300_000 }, () => {
+    const photo = fs.readFileSync(path.join(MEDIA, 'canon_g9.jpg'));
+    const rand = rng(11);
+    const { img } = build({ photo, at: 400, first: 17, gap: randomBytes(rand, 9 * cs) });
+    const card = path.join(dir, 'split-photo.img');
+    fs.writeFileSync(card, img);
+    const before = sha256File(card);
+    const out = path.join(dir, 'out-split-photo');
+    const r = runCli(['recover', card, '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    expect(sha256File(card)).toBe(before);
+    const got = listFiles(path.join(out, 'recovered')).map((rel) => sha256File(path.join(out, 'recovered', rel)));
+    expect(got).toEqual([sha(photo)]);
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')) as { files: { verdict: string; reason?: string }[] };
+    expect(report.files.map((f) => [f.verdict, f.reason])).toEqual([['complete', 'reassembled: 2 fragments by JPEG decoding']]);
   });
 
   it("puts a photo split around another photo's bytes back together", () => {
