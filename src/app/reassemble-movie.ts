@@ -245,14 +245,15 @@ function settleBreak(c: Ctx, f0: number, m0: number, lower: number, upper: numbe
     if (q > m2 && !unitsAllowed(c, m2, q - m2)) continue;
     if (!between.every((cp) => checkSplit(c, cp, f0, m0, F, m2))) continue;
     // The clusters the layout says are ours, where our data is the inside of a sample, must not
-    // hold another stream's NAL units (the other clip of a pair written at once).
+    // begin or end another file, nor hold another nearby movie's samples (the other clip of a
+    // pair written at once).
     let foreign = false;
     for (let x = lower; x < Math.floor(anchor / u) * u && !foreign; x += u) {
       const at = x < F ? m0 + (x - f0) : m2 + (x - F);
       let f = foreignUnits.get(at);
       if (f === undefined) {
         const b = c.m.read(at, u);
-        f = holdsNalChain(b) || startsAnotherFile(b) || endsAnotherFile(b) || ownedByOther(c, at);
+        f = startsAnotherFile(b) || endsAnotherFile(b) || ownedByOther(c, at);
         foreignUnits.set(at, f);
       }
       foreign = f && !ownStartsIn(c, x, u);
@@ -365,32 +366,6 @@ function ownStartsIn(c: Ctx, x: number, len: number): boolean {
     else hi = mid;
   }
   return lo < c.cps.length && c.cps[lo].offset < x + len;
-}
-
-function nalHeaderPlausible(b: Buffer, at: number): boolean {
-  const b0 = b[at];
-  if (b0 & 0x80) return false;
-  const avc = (b0 & 0x1f) >= 1 && (b0 & 0x1f) <= 23;
-  const hevc = ((b0 >> 1) & 0x3f) <= 47 && (b[at + 1] & 7) !== 0;
-  return avc || hevc;
-}
-
-/**
- * Does this cluster hold two NAL units in a row behind 4-byte lengths (a length, a header, and
- * exactly that many bytes on another length and header)? The inside of one coded picture almost
- * never does (about once in 30000 clusters of random data); another clip's samples often do.
- */
-function holdsNalChain(b: Buffer): boolean {
-  for (let p = 0; p + 10 <= b.length; p++) {
-    const n = b.readUInt32BE(p);
-    if (n < 2 || p + 4 + n + 6 > b.length) continue;
-    if (!nalHeaderPlausible(b, p + 4)) continue;
-    const q = p + 4 + n;
-    const n2 = b.readUInt32BE(q);
-    if (n2 < 2 || n2 > 64 * 1024 * 1024 || !nalHeaderPlausible(b, q + 4)) continue;
-    return true;
-  }
-  return false;
 }
 
 /** Find where the file goes on after a break; null when nowhere (or nowhere unambiguous). */
