@@ -16,7 +16,7 @@ import { sliceReader } from '../core/readers.ts';
 import { boxLayout, parseFtyp } from '../carver/formats/isobmff.ts';
 import { sampleIsNalFramed } from '../carver/formats/isobmff-nal.ts';
 import { type CachedMedium, type Geometry, type Run, trailingZeros } from './reassemble-medium.ts';
-import { type Checkpoint, type MovieTables, readMovieTables } from './reassemble-tables.ts';
+import { type Checkpoint, type MovieTables, readItemTables, readMovieTables } from './reassemble-tables.ts';
 
 /** Largest moov we read (a long clip's tables are a few MB). */
 const MAX_MOOV = 64 * 1024 * 1024;
@@ -478,7 +478,9 @@ function readMovieIndex(m: CachedMedium, g: Geometry, start: number, lookahead: 
   const boxes = boxLayout(head);
   if (boxes.length < 2 || boxes[0].type !== 'ftyp') return null;
   const mdat = boxes.find((b) => b.type === 'mdat');
-  const moovFirst = boxes.find((b) => b.type === 'moov' && (!mdat || b.offset < mdat.offset));
+  // A HEIF image's item index ('meta' with 'iloc') plays the moov's part.
+  const meta = boxes.find((b) => b.type === 'meta' && (!mdat || b.offset < mdat.offset));
+  const moovFirst = boxes.find((b) => b.type === 'moov' && (!mdat || b.offset < mdat.offset)) ?? (boxes.some((b) => b.type === 'moov') ? undefined : meta);
   if (!mdat || mdat.size <= 16) return null;
   const mdatEnd = mdat.offset + mdat.size;
   let tables: MovieTables | null = null;
@@ -486,7 +488,8 @@ function readMovieIndex(m: CachedMedium, g: Geometry, start: number, lookahead: 
   let n: number;
   if (moovFirst) {
     if (moovFirst.size > MAX_MOOV) return null;
-    tables = readMovieTables(Buffer.from(m.read(start + moovFirst.offset, moovFirst.size)));
+    const buf = Buffer.from(m.read(start + moovFirst.offset, moovFirst.size));
+    tables = moovFirst.type === 'meta' ? readItemTables(buf) : readMovieTables(buf);
     n = mdatEnd;
   } else {
     const base: Ctx = { m, g, t: null as unknown as MovieTables, cps: [], n: mdatEnd, lookahead, others: [], trusted: 0 };

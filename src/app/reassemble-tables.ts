@@ -4,6 +4,7 @@
 // Offsets are file-relative. Every count is bounded by the bytes that hold it.
 import { type Box, child, children, fourcc } from '../carver/formats/isobmff-boxes.ts';
 import { nalCodecOfEntry } from '../carver/formats/isobmff-samples.ts';
+import { parseMeta } from '../carver/formats/isobmff-iloc.ts';
 import { readU64BE } from '../core/bounds.ts';
 
 /** How a sample's bytes can be checked where it is believed to lie. */
@@ -159,3 +160,36 @@ export function readMovieTables(buf: Buffer): MovieTables | null {
 
 /** The four-character type at `at` in `buf` (re-exported for the moov search). */
 export { fourcc };
+
+/**
+ * The same for a HEIF image: its 'meta' box (whole, header included) says where each item's
+ * bytes lie ('iloc'); coded tiles and pictures (hvc1/avc1 items) are NAL-framed like video.
+ */
+export function readItemTables(buf: Buffer): MovieTables | null {
+  const m = parseMeta(buf);
+  if (!m.hasIloc || m.broken.length > 0 || m.extents.length === 0) return null;
+  const kinds: SampleKind[] = [];
+  const checkpoints: Checkpoint[] = [];
+  let total = 0;
+  for (const t of m.nal) {
+    if (typeof t.codec === 'string') continue; // Exif and JPEG items: no NAL framing to check
+    const kindIx = kinds.length;
+    kinds.push({ kind: 'nal', lengthSize: t.codec.lengthSize, hevc: t.codec.hevc });
+    for (let i = 0; i < t.offsets.length; i++) {
+      if (++total > MAX_SAMPLES) return null;
+      if (t.sizes[i] > 0) checkpoints.push({ offset: t.offsets[i], size: t.sizes[i], kind: kindIx });
+    }
+  }
+  checkpoints.sort((a, b) => a.offset - b.offset);
+  const sorted = m.extents.filter((e) => e.length > 0).sort((a, b) => a.offset - b.offset);
+  const merged: { offset: number; length: number }[] = [];
+  for (const c of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && c.offset <= last.offset + last.length) last.length = Math.max(last.length, c.offset + c.length - last.offset);
+    else merged.push({ ...c });
+  }
+  if (merged.length === 0) return null;
+  let dataEnd = 0;
+  for (const c of merged) dataEnd = Math.max(dataEnd, c.offset + c.length);
+  return { kinds, checkpoints, chunks: merged, dataEnd, dataStart: merged[0].offset };
+}

@@ -70,12 +70,12 @@ function reassembleWith(ctx: ReassembleContext, partial: FoundFile, hint: Reasse
     let how;
     let sure = true;
     let note = '';
-    if (partial.format === 'mp4' || partial.format === 'mov') {
+    if (partial.format === 'mp4' || partial.format === 'mov' || partial.format === 'heic') {
       const verify = (runs: Run[], n: number): boolean => judge(ctx, partial.format, runsToExtents(runs), n);
       const plan = placeMovie(m, g, start, hint.size, verify);
       if (!plan) return null;
       runs = plan.runs;
-      how = 'sample tables';
+      how = partial.format === 'heic' ? 'item locations' : 'sample tables';
       sure = plan.sure;
       if (!sure) note = `; ${Math.ceil(plan.trusted / g.unit)} clusters in a row could not be proved`;
     } else if (partial.format === 'jpeg') {

@@ -55,60 +55,76 @@ describe('movie sample tables', () => {
   });
 });
 
-describe('MP4/MOV reassembly', () => {
-  it('never calls a wrong movie complete over 120 random layouts (fixed seed), and gets many back whole', () => {
-    const clips = CLIPS.map((n) => fs.readFileSync(path.join(MEDIA, n)));
-    const { volumes } = openVolumes(bufferReader(blank));
-    const cs = volumes[0].clusterSize;
-    const dataOffset = volumes[0].dataOffset;
-    const rand = rng(5);
-    let complete = 0;
-    let exactAnywhere = 0;
-    let wrongComplete = 0;
-    for (let i = 0; i < 120; i++) {
-      const ci = Math.floor(rand() * clips.length);
-      const clip = clips[ci];
-      const units = Math.ceil(clip.length / cs);
-      const pieces = 2 + Math.floor(rand() * 4);
-      const cuts = new Set<number>();
-      while (cuts.size < pieces - 1) cuts.add(1 + Math.floor(rand() * (units - 1)));
-      const bounds = [0, ...[...cuts].sort((a, b) => a - b), units];
-      const img = Buffer.from(blank);
-      let pos = dataOffset + (20 + Math.floor(rand() * 200)) * cs;
-      const start = pos;
-      for (let k = 0; k < bounds.length - 1; k++) {
-        const a = bounds[k] * cs;
-        const b = Math.min(clip.length, bounds[k + 1] * cs);
-        clip.copy(img, pos, a, b);
-        pos += Math.ceil((b - a) / cs) * cs;
-        if (k === bounds.length - 2) break;
-        // The gap: noise files of random lengths, their last cluster's slack zeros or stale bytes.
-        const files = 1 + Math.floor(rand() * 3);
-        for (let f = 0; f < files; f++) {
-          const len = 1 + Math.floor(rand() * 60 * cs);
-          for (let j = 0; j < len; j++) img[pos + j] = (rand() * 256) | 0;
-          const padded = Math.ceil(len / cs) * cs;
-          if (rand() < 0.3) for (let j = len; j < padded; j++) img[pos + j] = (rand() * 256) | 0;
-          pos += padded;
-        }
-      }
-      const medium = bufferReader(img);
-      const format = CLIPS[ci].endsWith('.mov') ? 'mov' : 'mp4';
-      const partial: FoundFile = { id: `${format}@${start}`, format, ext: format, size: 4096, extents: [{ offset: start, length: 4096 }], foundBy: 'carving', verdict: 'partial' };
-      const r = reassemble({ medium, types: ['jpeg', 'heic', 'mp4', 'mov'], volumes: openVolumes(medium).volumes, claims: new Claims() }, partial, rand() < 0.5 ? { size: clip.length } : {});
-      if (!r) continue;
-      expect(r.id).toBe(partial.id);
-      const exact = sha(Buffer.from(extentReader(medium, r.extents).read(0, r.size))) === sha(clip);
-      if (exact) exactAnywhere++;
-      if (r.verdict === 'complete') {
-        complete++;
-        if (!exact) wrongComplete++;
-      } else {
-        expect(r.reason).toMatch(/could not be proved/);
+interface Outcome {
+  complete: number;
+  exactAnywhere: number;
+  wrongComplete: number;
+}
+
+/** Cut real files into 2..5 pieces with noise files between them and put each back together. */
+function layouts(names: string[], format: (name: string) => 'mp4' | 'mov' | 'heic', seed: number, count: number): Outcome {
+  const files = names.map((n) => fs.readFileSync(path.join(MEDIA, n)));
+  const { volumes } = openVolumes(bufferReader(blank));
+  const cs = volumes[0].clusterSize;
+  const dataOffset = volumes[0].dataOffset;
+  const rand = rng(seed);
+  const o: Outcome = { complete: 0, exactAnywhere: 0, wrongComplete: 0 };
+  for (let i = 0; i < count; i++) {
+    const ci = Math.floor(rand() * files.length);
+    const clip = files[ci];
+    const units = Math.ceil(clip.length / cs);
+    const pieces = Math.min(units, 2 + Math.floor(rand() * 4));
+    const cuts = new Set<number>();
+    while (cuts.size < pieces - 1) cuts.add(1 + Math.floor(rand() * (units - 1)));
+    const bounds = [0, ...[...cuts].sort((a, b) => a - b), units];
+    const img = Buffer.from(blank);
+    let pos = dataOffset + (20 + Math.floor(rand() * 200)) * cs;
+    const start = pos;
+    for (let k = 0; k < bounds.length - 1; k++) {
+      const a = bounds[k] * cs;
+      const b = Math.min(clip.length, bounds[k + 1] * cs);
+      clip.copy(img, pos, a, b);
+      pos += Math.ceil((b - a) / cs) * cs;
+      if (k === bounds.length - 2) break;
+      // The gap: noise files of random lengths, their last cluster's slack zeros or stale bytes.
+      const gapFiles = 1 + Math.floor(rand() * 3);
+      for (let f = 0; f < gapFiles; f++) {
+        const len = 1 + Math.floor(rand() * 60 * cs);
+        for (let j = 0; j < len; j++) img[pos + j] = (rand() * 256) | 0;
+        const padded = Math.ceil(len / cs) * cs;
+        if (rand() < 0.3) for (let j = len; j < padded; j++) img[pos + j] = (rand() * 256) | 0;
+        pos += padded;
       }
     }
-    expect(wrongComplete).toBe(0);
-    expect(complete).toBeGreaterThan(0);
-    expect(exactAnywhere).toBeGreaterThan(30);
+    const medium = bufferReader(img);
+    const fmt = format(names[ci]);
+    const partial: FoundFile = { id: `${fmt}@${start}`, format: fmt, ext: fmt, size: 4096, extents: [{ offset: start, length: 4096 }], foundBy: 'carving', verdict: 'partial' };
+    const r = reassemble({ medium, types: ['jpeg', 'heic', 'mp4', 'mov'], volumes: openVolumes(medium).volumes, claims: new Claims() }, partial, rand() < 0.5 ? { size: clip.length } : {});
+    if (!r) continue;
+    expect(r.id).toBe(partial.id);
+    const exact = sha(Buffer.from(extentReader(medium, r.extents).read(0, r.size))) === sha(clip);
+    if (exact) o.exactAnywhere++;
+    if (r.verdict === 'complete') {
+      o.complete++;
+      if (!exact) o.wrongComplete++;
+    } else {
+      expect(r.reason).toMatch(/could not be proved/);
+    }
+  }
+  return o;
+}
+
+describe('MP4/MOV/HEIC reassembly', () => {
+  it('never calls a wrong movie complete over 120 random layouts (fixed seed), and gets many back whole', () => {
+    const o = layouts(CLIPS, (n) => (n.endsWith('.mov') ? 'mov' : 'mp4'), 5, 120);
+    expect(o.wrongComplete).toBe(0);
+    expect(o.complete).toBeGreaterThan(0);
+    expect(o.exactAnywhere).toBeGreaterThan(30);
+  });
+
+  it('puts HEIF images back by their item locations, never a wrong one complete (60 layouts)', () => {
+    const o = layouts(['nokiatech_thumb.heic', ...fs.readdirSync(MEDIA).filter((n) => /^(apple|iphone).*\.heic$/i.test(n))], () => 'heic', 9, 60);
+    expect(o.wrongComplete).toBe(0);
+    expect(o.exactAnywhere).toBeGreaterThan(5);
   });
 });
