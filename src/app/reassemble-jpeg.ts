@@ -17,6 +17,9 @@ const MAX_CANDIDATES = 4096;
 const MAX_DECODES = 48;
 
 class TooMuch extends Error {}
+
+/** A decoded byte costs about as much time as this many bytes read (counted in the budget). */
+const DECODE_COST = 8;
 /** Most bytes decoded over all tries (each try decodes from the start). */
 const MAX_DECODED = 512 * 1024 * 1024;
 
@@ -46,6 +49,7 @@ export function placeJpeg(m: CachedMedium, g: Geometry, start: number, _good: nu
   const u = g.unit;
   const limit = Math.min(JPEG_MAX_SIZE, size ?? JPEG_MAX_SIZE, g.hi - start);
   const first = jpegDecodeUntilFailure(sliceReader(m.medium, start, limit));
+  m.charge(DECODE_COST * (first.failAt ?? first.goodLength));
   if (first.ok || first.ranOut || first.failAt === undefined) return null;
   const failAt = first.failAt;
   const fMax = Math.floor(failAt / u) * u;
@@ -88,6 +92,7 @@ export function placeJpeg(m: CachedMedium, g: Geometry, start: number, _good: nu
     decodes++;
     const r = jpegDecodeUntilFailure(file);
     decoded += r.failAt ?? r.goodLength;
+    m.charge(DECODE_COST * (r.failAt ?? r.goodLength));
     if (!r.ok || r.end === undefined) return -1;
     if (size !== undefined && r.end !== size) return -1;
     if (!allowedSpan(g, m2, r.end - F)) return -1;

@@ -28,6 +28,15 @@ export class CachedMedium {
     this.budget = budget;
   }
 
+  /** Count other work (decoding) against the budget, as `bytes` bytes read. */
+  charge(bytes: number): void {
+    if (this.left < bytes) {
+      this.left = 0;
+      throw new BudgetExceeded('work budget spent');
+    }
+    this.left -= bytes;
+  }
+
   /** Bytes of the budget used so far. */
   get spent(): number {
     return this.budget - this.left;
