@@ -4,6 +4,7 @@
 // carving (reassemble-jpeg.ts). A result is only returned when the format module judges the
 // assembled bytes complete, at the length the structure (and the directory entry) gives.
 import type { ByteReader, Extent, FormatId, FoundFile } from '../core/types.ts';
+import { ALL_FORMATS } from '../core/types.ts';
 import { extentReader } from '../core/readers.ts';
 import { probeAny } from '../carver/registry.ts';
 import type { Volume } from '../fs/types.ts';
@@ -85,6 +86,15 @@ function reassembleWith(ctx: ReassembleContext, partial: FoundFile, hint: Reasse
       how = 'JPEG decoding';
     } else {
       return null;
+    }
+    // No cluster of the layout but the first may begin another photo or video: that would be
+    // the layout going wrong (and would hide that file from carving behind our claim).
+    for (const r of runs) {
+      const first = g.base + Math.ceil((r.medium - g.base) / g.unit) * g.unit;
+      for (let at = first; at < r.medium + r.length; at += g.unit) {
+        if (at === start) continue;
+        if (probeAny(m.read(at, 4096), ALL_FORMATS)) return null;
+      }
     }
     const extents = runsToExtents(runs);
     const length = extents.reduce((s, e) => s + e.length, 0);
