@@ -123,6 +123,26 @@ describe('JPEG bifragment reassembly', () => {
     expect(sha(got as Buffer)).toBe(sha(photo));
   });
 
+  it("never finishes a photo whose rest is gone with another photo's data (40 layouts)", { timeout: 600_000 }, () => {
+    const photos = PHOTOS.map((n) => fs.readFileSync(path.join(MEDIA, n)));
+    const rand = rng(424242);
+    for (let i = 0; i < 40; i++) {
+      const a = Math.floor(rand() * photos.length);
+      const b = (a + 1 + Math.floor(rand() * (photos.length - 1))) % photos.length;
+      const photo = photos[a];
+      const other = photos[b];
+      const clusters = Math.ceil(photo.length / cs);
+      if (clusters < 4) continue;
+      const first = 2 + Math.floor(rand() * (clusters - 3));
+      // The other photo's data from some cluster on follows a short gap: this photo's rest is gone.
+      const from = Math.floor(rand() * Math.max(1, Math.floor(other.length / cs) - 1)) * cs;
+      const gap = Buffer.alloc(cs * (1 + Math.floor(rand() * 3)));
+      const tail = other.subarray(from);
+      const { img, start } = build({ photo: Buffer.concat([photo.subarray(0, first * cs), tail]), at: 60, first, gap });
+      expect(attempt(img, start, photo.length, rand() < 0.5)).toBeNull();
+    }
+  });
+
   it('never gives a wrong photo marked complete over 200 random layouts (fixed seed)', { timeout: 600_000 }, () => {
     const photos = PHOTOS.map((n) => fs.readFileSync(path.join(MEDIA, n)));
     const rand = rng(20260101);
