@@ -1,14 +1,17 @@
-// Putting a fragmented MP4/MOV back together from its sample tables.
+// Putting a fragmented MP4/MOV (or HEIF image) back together from its sample tables.
 //
-// The moov says, for every sample, where in the file it lies and how long it is; video samples
-// are NAL units behind length fields that must tile the sample exactly, and raw AAC frames begin
-// with a channel element and end with the END element. So, walking the file from its start, we
-// know where each run of clusters stops being the file (a sample fails its check), and we can
-// find where the file goes on: the medium position, among the following free clusters, where
-// the next samples check out again. Where in between the break lies (the samples there are too
-// big to say) is settled by the clusters themselves: only one choice may be left, or exactly one
-// must put the piece right after a cluster ending in slack (zeros after another file's end).
-// Anything ambiguous gives up: a wrong file is never called complete.
+// The moov (or a HEIF meta/iloc) says, for every sample, where in the file it lies and how long
+// it is; video samples are NAL units behind length fields that must tile the sample exactly, and
+// raw AAC frames begin with a channel element and end with the END element. So, walking the
+// file from its start, we know where each run of clusters stops being the file (a sample fails
+// its check), and we find where the file goes on: the one medium position, among the following
+// allowed clusters, where the next samples check out again. Where in between the break lies
+// (the samples there may be too big to say) is settled by the clusters themselves: one choice
+// left by the checks, clusters another nearby movie (put together first) or another file's
+// start or slack holds, or the one choice that puts the piece right after a cluster ending in
+// slack (zeros after another file's end). Clusters no check proved are taken on trust only as
+// far as TRUSTED_UNITS allows for a complete verdict; beyond that the file comes back whole
+// but partial. Anything ambiguous gives up.
 import type { ByteReader } from '../core/types.ts';
 import { ALL_FORMATS } from '../core/types.ts';
 import { probeAny } from '../carver/registry.ts';
@@ -32,12 +35,13 @@ const SLACK_ZEROS = 16;
  * Clusters between the last bytes a check proved on either side of a break (or before the end
  * of the file) are taken on trust: they are believed to be where the layout puts them. A small
  * piece of the file hidden in such a stretch (two breaks with no sample start between them)
- * cannot be seen, and the slack that settles where a break lies may belong to another file's
- * end. So a layout with longer trusted stretches than TRUSTED is not called complete (it is
- * still returned, as partial: its bytes are most likely right), and one with stretches longer
- * than LOOSE is not returned at all. Stretches a neighbour's clusters explain cost nothing.
- * (On random layouts with pieces of 1 to 10 clusters, TRUSTED = 8 clusters misplaced about
- * 2 in 100 completed files; 0 would never, but would leave most formatted cards partial.)
+ * cannot be seen, and the slack that settles where a break lies may be another file's end. So
+ * a layout with a trusted stretch longer than TRUSTED is not called complete (it is returned
+ * whole, as partial: its bytes are most likely right), and one with a stretch longer than LOOSE
+ * is not returned at all. Stretches a neighbour's clusters (or the file's own end slack)
+ * explain cost nothing. Measured on random layouts with pieces of 1 to 10 clusters between
+ * noise files: TRUSTED = 8 clusters called about 2 in 100 completed files complete wrongly;
+ * TRUSTED = 0 none in 600 layouts (it leaves noise-filled formatted cards partial-but-whole).
  */
 const TRUSTED_UNITS = 0;
 const TRUSTED_BYTES = 64 * 1024;
