@@ -16,7 +16,7 @@ import type { ByteReader } from '../core/types.ts';
 import { ALL_FORMATS } from '../core/types.ts';
 import { probeAny } from '../carver/registry.ts';
 import { sliceReader } from '../core/readers.ts';
-import { boxLayout, parseFtyp } from '../carver/formats/isobmff.ts';
+import { boxLayout, classifyFtyp, parseFtyp } from '../carver/formats/isobmff.ts';
 import { sampleIsNalFramed } from '../carver/formats/isobmff-nal.ts';
 import { type CachedMedium, type Geometry, type Run, trailingZeros } from './reassemble-medium.ts';
 import { type Checkpoint, type MovieTables, readItemTables, readMovieTables } from './reassemble-tables.ts';
@@ -434,17 +434,19 @@ function endsInSlack(c: Ctx, end: number): boolean {
 }
 
 /** The moov at the end of an mdat-first file: search the following clusters for it. */
-function findTailMoov(m: CachedMedium, g: Geometry, start: number, moovAt: number, dataFrom: number, lookahead: number, headCheck: (t: MovieTables) => number): { fixed: Fixed; tables: MovieTables } | null {
+function findTailMoov(m: CachedMedium, g: Geometry, start: number, moovAt: number, dataFrom: number, lookahead: number, headCheck: (t: MovieTables) => number, type: 'moov' | 'meta' = 'moov'): { fixed: Fixed; tables: MovieTables } | null {
   const u = g.unit;
+  const want = Buffer.from(type, 'latin1');
   const first = start + moovAt;
   let found: { fixed: Fixed; tables: MovieTables; score: number } | null = null;
   let rivals = 0;
   for (let p = first; p < Math.min(g.hi, first + lookahead); p += u) {
     const h = m.read(p, 8);
-    if (h.length < 8 || h[4] !== 0x6d || h[5] !== 0x6f || h[6] !== 0x6f || h[7] !== 0x76) continue; // 'moov'
+    if (h.length < 8 || !h.subarray(4, 8).equals(want)) continue;
     const size = h.readUInt32BE(0);
     if (size < 16 || size > MAX_MOOV) continue;
-    const t = readMovieTables(Buffer.from(m.read(p, size)));
+    const box = Buffer.from(m.read(p, size));
+    const t = type === 'moov' ? readMovieTables(box) : readItemTables(box);
     if (!t || t.dataStart < dataFrom || t.dataEnd > moovAt || t.checkpoints.length === 0) continue;
     const s = headCheck(t);
     if (s <= 0) continue;
@@ -457,6 +459,23 @@ function findTailMoov(m: CachedMedium, g: Geometry, start: number, moovAt: numbe
   }
   if (!found || rivals > 0) return null;
   return found;
+}
+
+/** Boxes a writer puts after a file's index; anything else there is not this file. */
+const TRAILERS = new Set(['free', 'skip', 'udta', 'uuid', 'sefd', 'wide', 'junk', 'PICT', 'pnot']);
+
+/** Bytes of trailer boxes starting at medium offset `at` (at most 16 boxes, 16 MiB). */
+function trailingBoxes(m: CachedMedium, at: number, hi: number): number {
+  let pos = at;
+  for (let k = 0; k < 16; k++) {
+    const h = m.read(pos, 8);
+    if (h.length < 8) break;
+    const size = h.readUInt32BE(0);
+    const type = h.toString('latin1', 4, 8);
+    if (!TRAILERS.has(type) || size < 8 || pos + size > hi || pos + size - at > 16 * 1024 * 1024) break;
+    pos += size;
+  }
+  return pos - at;
 }
 
 interface MovieIndex {
@@ -504,11 +523,16 @@ function readMovieIndex(m: CachedMedium, g: Geometry, start: number, lookahead: 
       while (k < c.cps.length && k < MAX_SCORE && checkAt(c, c.cps[k], start + c.cps[k].offset, true)) k++;
       return k;
     };
-    const tail = findTailMoov(m, g, start, mdatEnd, mdat.offset + 8, lookahead + mdatEnd, headCheck);
+    // A HEIF image with its media data first keeps its item index in a 'meta' after it.
+    const heif = classifyFtyp(m.read(start, 256))?.format === 'heic';
+    const tail = findTailMoov(m, g, start, mdatEnd, mdat.offset + 8, lookahead + mdatEnd, headCheck, heif ? 'meta' : 'moov');
     if (!tail) return null;
     tables = tail.tables;
     fixed = tail.fixed;
-    n = mdatEnd + tail.fixed.length;
+    // Boxes cameras add after the index (Samsung's 'sefd', padding) lie right behind it.
+    const more = trailingBoxes(m, tail.fixed.medium + tail.fixed.length, g.hi);
+    fixed = { ...tail.fixed, length: tail.fixed.length + more };
+    n = mdatEnd + fixed.length;
   }
   if (!tables || tables.checkpoints.length === 0 || tables.dataEnd > mdatEnd) return null;
   const sure = moovFirst ? Math.max(moovFirst.offset + moovFirst.size, mdat.offset + 8) : mdat.offset + 8;

@@ -122,8 +122,8 @@ describe('MP4/MOV/HEIC reassembly', () => {
     expect(o.exactAnywhere).toBeGreaterThan(30);
   });
 
-  it('puts HEIF images back by their item locations, never a wrong one complete (60 layouts)', () => {
-    const o = layouts(['nokiatech_thumb.heic', ...fs.readdirSync(MEDIA).filter((n) => /^(apple|iphone).*\.heic$/i.test(n))], () => 'heic', 9, 60);
+  it('puts HEIF images back by their item locations (meta first or last), never a wrong one complete (60 layouts)', () => {
+    const o = layouts(['nokiatech_thumb.heic', 'samsung_s10plus_mdat_first.heic', ...fs.readdirSync(MEDIA).filter((n) => /^(apple|iphone).*\.heic$/i.test(n))], () => 'heic', 9, 60);
     expect(o.wrongComplete).toBe(0);
     expect(o.exactAnywhere).toBeGreaterThan(5);
   });
