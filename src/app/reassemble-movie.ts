@@ -241,11 +241,14 @@ function settleBreak(c: Ctx, f0: number, m0: number, lower: number, upper: numbe
   const between = c.cps.filter((cp) => cp.offset + cp.size > lower && cp.offset < anchor);
   const feasible: number[] = [];
   const foreignUnits = new Map<number, boolean>();
+  // How far the run may reach: its clusters up to the first one that is not allowed (once per break).
+  let runAllowedTo = f0;
+  while (runAllowedTo < upper && unitsAllowed(c, m0 + (runAllowedTo - f0), u)) runAllowedTo += u;
   for (let F = lower; F <= upper; F += u) {
     const m2 = q - (anchor - F);
     const m1End = m0 + (F - f0);
     if (m2 < m1End + u || m2 < c.g.lo) continue;
-    if (F > f0 && !unitsAllowed(c, m0, F - f0)) continue;
+    if (F > runAllowedTo) continue;
     if (q > m2 && !unitsAllowed(c, m2, q - m2)) continue;
     if (!between.every((cp) => checkSplit(c, cp, f0, m0, F, m2))) continue;
     // The clusters the layout says are ours, where our data is the inside of a sample, must not
