@@ -20,10 +20,11 @@ build() {  # build SCENARIO_JSON NAME
     python3 "$C/make_card.py" "$1" "$W/$2" > "$W/$2.log" 2>&1 || { cat "$W/$2.log"; exit 1; }
   fi
 }
-# The public scenarios, and our own harder ones (test/scenarios: same generator, same media).
+# The public scenarios, and our own harder ones (bench/scenarios: same generator, same media;
+# the benchmark runs the same cards).
 for s in fat32-deleted exfat-deleted fat32-formatted fat32-fragmented fat32-frag-noise; do
   build "$C/scenarios/$s.json" "$s"
 done
-for f in "$HERE"/test/scenarios/*.json; do
+for f in "$HERE"/bench/scenarios/*.json; do
   build "$f" "$(basename "$f" .json)"
 done
