@@ -9,18 +9,21 @@ import type { Measurement } from '../carver/format.ts';
 export class Claims {
   private starts: number[] = [];
   private ends: number[] = [];
+  private owners: (string | undefined)[] = [];
 
-  add(e: Extent): void {
+  /** Claim a range, for the found file `owner` when given. */
+  add(e: Extent, owner?: string): void {
     if (e.length <= 0) return;
     // Insert keeping order; ranges here come mostly in increasing order, so this is cheap.
     let i = this.starts.length;
     while (i > 0 && this.starts[i - 1] > e.offset) i--;
     this.starts.splice(i, 0, e.offset);
     this.ends.splice(i, 0, e.offset + e.length);
+    this.owners.splice(i, 0, owner);
   }
 
   /** The claimed range containing `pos`, if any. */
-  find(pos: number): Extent | null {
+  find(pos: number): (Extent & { owner?: string }) | null {
     let lo = 0;
     let hi = this.starts.length - 1;
     let best = -1;
@@ -33,7 +36,7 @@ export class Claims {
     }
     // Ranges may nest (a carved file inside a fs-known one); check a few back.
     for (let i = best; i >= 0 && i > best - 8; i--) {
-      if (this.starts[i] <= pos && pos < this.ends[i]) return { offset: this.starts[i], length: this.ends[i] - this.starts[i] };
+      if (this.starts[i] <= pos && pos < this.ends[i]) return { offset: this.starts[i], length: this.ends[i] - this.starts[i], owner: this.owners[i] };
     }
     return null;
   }
@@ -43,11 +46,17 @@ export interface CarveContext {
   medium: ByteReader;
   types: readonly FormatId[];
   claims: Claims;
+  /** Files the filesystem found whose header the carver met too (reported as found 'both' ways). */
+  carvedToo?: Set<string>;
 }
 
 /** Judge one candidate start. Returns null for false hits and starts inside claimed ranges. */
 export function carveAt(ctx: CarveContext, offset: number): { file: FoundFile; m: Measurement } | null {
-  if (ctx.claims.find(offset)) return null;
+  const claim = ctx.claims.find(offset);
+  if (claim) {
+    if (claim.offset === offset && claim.owner) ctx.carvedToo?.add(claim.owner);
+    return null;
+  }
   const head = ctx.medium.read(offset, 4096);
   const hit = probeAny(head, ctx.types);
   if (!hit) return null;

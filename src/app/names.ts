@@ -1,6 +1,6 @@
 // Turning names from a (possibly hostile) card into safe paths under OUT.
 import path from 'node:path';
-import type { FoundFile } from '../core/types.ts';
+import type { FoundFile, OriginalInfo } from '../core/types.ts';
 
 const MAX_NAME_BYTES = 200;
 
@@ -19,12 +19,25 @@ export function sanitizeComponent(name: string, fallback = '_'): string {
 export function plannedPath(f: FoundFile): string {
   const top = f.verdict === 'complete' ? 'recovered' : 'partial';
   if (f.original) {
-    const parts = [f.original.partition, ...f.original.folder.split('/').filter((p) => p !== '')].map((p) => sanitizeComponent(p));
+    const parts = [f.original.partition, ...originalFolders(f.original)].map((p) => sanitizeComponent(p));
     let name = sanitizeComponent(f.original.name, `${offsetName(f)}`);
     if (!path.extname(name)) name += `.${f.ext}`;
     return path.posix.join(top, ...parts, name);
   }
   return path.posix.join(top, offsetName(f) + `.${f.ext}`);
+}
+
+/**
+ * The folders a file belongs in: where it was, or for a file in a trash folder that recorded
+ * its old place (`E:\DCIM\100MEDIA\Beach.JPG`, `DCIM/photo.jpg`), where it was before.
+ */
+function originalFolders(o: OriginalInfo): string[] {
+  if (o.trashOriginalPath) {
+    const parts = o.trashOriginalPath.replace(/^[A-Za-z]:/, '').split(/[\\/]+/).filter((p) => p !== '' && p !== '.' && p !== '..');
+    parts.pop();
+    return parts;
+  }
+  return o.folder.split('/').filter((p) => p !== '');
 }
 
 function offsetName(f: FoundFile): string {

@@ -54,6 +54,11 @@ export class OutputSession {
     return r;
   }
 
+  /** Files the filesystem found and carving met too: the report says 'both'. */
+  foundBothWays(ids: ReadonlySet<string>): void {
+    for (const [id, r] of this.done) if (ids.has(id) && r.foundBy === 'filesystem') this.done.set(id, { ...r, foundBy: 'both' });
+  }
+
   checkpoint(): { load(): Checkpoint | null; save(c: Checkpoint): void } {
     return { load: () => this.state.loadCheckpoint(), save: (c) => this.state.saveCheckpoint(c) };
   }

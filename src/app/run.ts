@@ -21,6 +21,13 @@ const CHECKPOINT_MS = 2000;
 // How far past its start a cut-short carved file is followed through free clusters.
 const FREE_SPACE_LIMIT = 512 * 1024 * 1024;
 
+/** How a search ended; `carvedToo`: files the filesystem found whose header carving met as well. */
+interface FindResult {
+  status: 'done' | 'cancelled';
+  problems: Problem[];
+  carvedToo: Set<string>;
+}
+
 interface FindHooks {
   /** Called for each found file, in the order they are settled. Awaited (writing happens here). */
   onFound(f: FoundFile): Promise<void>;
@@ -74,7 +81,7 @@ function volumeBlockAt(volumes: readonly Volume[], offset: number): number {
 }
 
 /** The shared core of scan and recover. */
-async function find(src: Source, opts: ScanOptions, emit: EventSink, control: RunControl | undefined, hooks: FindHooks): Promise<{ status: 'done' | 'cancelled'; problems: Problem[] }> {
+async function find(src: Source, opts: ScanOptions, emit: EventSink, control: RunControl | undefined, hooks: FindHooks): Promise<FindResult> {
   const opened: { close(): Promise<void> }[] = [];
   try {
     return await findInner(src, opts, emit, control, hooks, opened);
@@ -83,10 +90,11 @@ async function find(src: Source, opts: ScanOptions, emit: EventSink, control: Ru
   }
 }
 
-async function findInner(src: Source, opts: ScanOptions, emit: EventSink, control: RunControl | undefined, hooks: FindHooks, opened: { close(): Promise<void> }[]): Promise<{ status: 'done' | 'cancelled'; problems: Problem[] }> {
+async function findInner(src: Source, opts: ScanOptions, emit: EventSink, control: RunControl | undefined, hooks: FindHooks, opened: { close(): Promise<void> }[]): Promise<FindResult> {
   const types = opts.types && opts.types.length ? opts.types : [...ALL_FORMATS];
   const includeLive = !!opts.includeLive;
   const problems: Problem[] = [];
+  const carvedToo = new Set<string>();
   const problem = (p: Problem) => {
     problems.push(p);
     emit({ type: 'problem', problem: p });
@@ -142,21 +150,21 @@ async function findInner(src: Source, opts: ScanOptions, emit: EventSink, contro
     }
     for (const f of r.found) {
       fsFound.push(f);
-      for (const e of f.extents) claims.add(e);
+      for (const e of f.extents) claims.add(e, f.id);
     }
     for (const l of r.lost) {
       problem({ severity: 'warning', message: `${[l.entry.folder, l.entry.name].filter(Boolean).join('/')}: ${l.reason}`, offset: l.entry.entryOffset });
     }
   }
   for (const f of fsFound) {
-    if (control?.signal.aborted) return { status: 'cancelled', problems };
+    if (control?.signal.aborted) return { status: 'cancelled', problems, carvedToo };
     await settle(f);
   }
   emit({ type: 'stage.end', stage: 'filesystem', at: Date.now() });
 
   // 3. Carving over the rest.
   emit({ type: 'stage.start', stage: 'scan', at: Date.now() });
-  const ctx = { medium: src, types, claims };
+  const ctx = { medium: src, types, claims, carvedToo };
   const carved: FoundFile[] = [];
   const partials: FoundFile[] = [];
   const carveOne = async (off: number) => {
@@ -197,13 +205,13 @@ async function findInner(src: Source, opts: ScanOptions, emit: EventSink, contro
   } catch (e) {
     if (control?.signal.aborted) {
       hooks.checkpoint?.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo, candidates });
-      return { status: 'cancelled', problems };
+      return { status: 'cancelled', problems, carvedToo };
     }
     throw e;
   }
   if (control?.signal.aborted) {
     hooks.checkpoint?.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo, candidates });
-    return { status: 'cancelled', problems };
+    return { status: 'cancelled', problems, carvedToo };
   }
   emit({ type: 'scan.progress', done: total, total, rate: (total - (ck?.scannedUpTo ?? 0)) / Math.max(0.001, (Date.now() - t0) / 1000), found: { ...found } });
   hooks.checkpoint?.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo: total, candidates });
@@ -218,7 +226,7 @@ async function findInner(src: Source, opts: ScanOptions, emit: EventSink, contro
     await settle(fixed ?? p);
   }
   emit({ type: 'stage.end', stage: 'scan', at: Date.now() });
-  return { status: 'done', problems };
+  return { status: 'done', problems, carvedToo };
 }
 
 /** A carved file cut short inside a volume: measure it again over the free clusters from its start. */
@@ -281,6 +289,7 @@ export async function scan(opts: ScanOptions, sink: EventSink, control?: RunCont
   try {
     emit({ type: 'run.start', source: src.path, size: src.size, out: '', resumed: false, at: Date.now() });
     const r = await find(src, opts, emit, control, { onFound: async (f) => void files.push(f) });
+    for (const f of files) if (r.carvedToo.has(f.id)) f.foundBy = 'both';
     emit({ type: 'run.end', at: Date.now(), status: r.status, recovered: files.filter((f) => f.verdict === 'complete').length, partial: files.filter((f) => f.verdict === 'partial').length, bytes: files.reduce((s, f) => s + f.size, 0) });
     return { files, unreadable: bad.ranges(), size: src.size, status: r.status };
   } finally {
@@ -306,6 +315,7 @@ export async function recover(opts: RecoverOptions, sink: EventSink, control?: R
       },
       checkpoint: session.checkpoint(),
     });
+    session.foundBothWays(result.carvedToo);
     session.report(started, result.status, bad.ranges(), result.problems);
     const recovered = session.files;
     emit({ type: 'run.end', at: Date.now(), status: result.status, recovered: recovered.filter((r) => r.verdict === 'complete').length, partial: recovered.filter((r) => r.verdict === 'partial').length, bytes: recovered.reduce((s, r) => s + r.size, 0) });

@@ -15,6 +15,7 @@ export class Writer {
   readonly paths = new PathAllocator();
 
   private tmpDir: string;
+  private copyBuf = Buffer.allocUnsafeSlow(COPY);
   /** Tells whether any of these extents met an unreadable range (set by the run). */
   damaged?: (extents: readonly Extent[]) => Extent | null;
   private seq = 0;
@@ -63,7 +64,8 @@ export class Writer {
       for (const e of f.extents) {
         for (let pos = 0; pos < e.length && written < f.size; ) {
           const n = Math.min(COPY, e.length - pos, f.size - written);
-          const buf = this.medium.read(e.offset + pos, n);
+          // One buffer for the whole copy when the medium can fill it (no garbage per MiB).
+          const buf = this.medium.readInto ? this.copyBuf.subarray(0, this.medium.readInto(this.copyBuf.subarray(0, n), e.offset + pos)) : this.medium.read(e.offset + pos, n);
           if (buf.length === 0) break;
           if (!head) head = Buffer.from(buf.subarray(0, 4100));
           hash.update(buf);

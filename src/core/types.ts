@@ -19,6 +19,8 @@ export interface Extent {
 export interface ByteReader {
   readonly size: number;
   read(position: number, length: number): Buffer;
+  /** Optional: fill a caller's buffer instead of allocating one (returns bytes filled). */
+  readInto?(buf: Buffer, position: number): number;
 }
 
 export type FoundBy = 'filesystem' | 'carving' | 'both';

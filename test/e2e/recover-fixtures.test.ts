@@ -45,6 +45,11 @@ describe.each(CARDS)('recover fixture %s', (name) => {
       expect(Math.abs(st.mtimeMs - new Date(rec.original.modified).getTime())).toBeLessThan(2000);
     }
 
+    // How each was found: the filesystem's files carry their names (and 'both' when the carver
+    // met their header too); files only carving found have no original name.
+    for (const rec of report.files) expect(rec.foundBy).toBe(rec.original ? (rec.foundBy === 'both' ? 'both' : 'filesystem') : 'carving');
+    if (truth.files.some((f) => f.state === 'deleted' && f.recoverable && f.contiguous && !f.dirent_lost)) expect(report.files.some((r: { foundBy: string }) => r.foundBy === 'both')).toBe(true);
+
     const s = score(out, truthPath);
     expect(s.junk_files).toBe(0);
     expect(s.embedded_files).toBe(0);
