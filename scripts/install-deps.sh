@@ -6,7 +6,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends \
+$SUDO apt-get install -y -qq \
   mtools dosfstools exfatprogs exfat-fuse fuse3 fdisk util-linux \
-  nbdkit nbdfuse tmux libimage-exiftool-perl faketime sleuthkit \
+  nbdkit libnbd-bin tmux libimage-exiftool-perl faketime sleuthkit \
   imagemagick ffmpeg libheif-examples time python3 >/dev/null
