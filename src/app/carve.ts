@@ -83,9 +83,10 @@ export function carveAt(ctx: CarveContext, offset: number): { file: FoundFile; m
  * `others` are the complete files found, sorted by offset. Returns the repaired file or null.
  */
 export function skipForeignBlocks(ctx: CarveContext, partial: FoundFile, others: readonly FoundFile[], block: number): FoundFile | null {
-  let extents: Extent[] = partial.extents.map((e) => ({ ...e }));
-  let good = partial.size;
+  let cur = partial;
   for (let round = 0; round < 4; round++) {
+    const extents = cur.extents;
+    const good = cur.size;
     const fileStart = extents[0].offset;
     // Medium offset where the good bytes stop.
     const stop = mediumOffsetAt(extents, good);
@@ -98,20 +99,10 @@ export function skipForeignBlocks(ctx: CarveContext, partial: FoundFile, others:
     const resume = Math.ceil(oEnd / block) * block;
     // Keep what precedes the other file, then continue after it.
     const kept = truncateAtMedium(extents, oStart);
-    extents = [...kept, { offset: resume, length: Math.max(0, ctx.medium.size - resume) }];
-    const reader = extentReader(ctx.medium, extents);
-    const head = reader.read(0, 4096);
-    const hit = probeAny(head, ctx.types);
-    if (!hit) return null;
-    const m = hit.module.measure(reader, hit.probe);
-    if (m.status === 'invalid') return null;
-    const finalExtents = truncateExtents(extents, m.length);
-    if (m.status === 'complete') {
-      return { ...partial, size: m.length, extents: finalExtents, verdict: 'complete', reason: `assembled around ${other.id}` };
-    }
-    if (m.length <= good) return null;
-    good = m.length;
-    extents = finalExtents;
+    const next = remeasure(ctx, cur, [...kept, { offset: resume, length: Math.max(0, ctx.medium.size - resume) }]);
+    if (!next) return null;
+    if (next.verdict === 'complete') return { ...next, reason: `assembled around ${other.id}` };
+    cur = next;
   }
   return null;
 }

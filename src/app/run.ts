@@ -73,11 +73,9 @@ function carveRanges(size: number, volumes: readonly Volume[], includeLive: bool
   return out.filter((r) => r.length > 0);
 }
 
-function volumeBlockAt(volumes: readonly Volume[], offset: number): number {
-  for (const v of volumes) {
-    if (offset >= v.dataOffset && offset < v.dataOffset + v.clusterCount * v.clusterSize) return v.clusterSize;
-  }
-  return 512;
+/** The volume whose data area holds a medium offset, if any. */
+function volumeAt(volumes: readonly Volume[], offset: number): Volume | undefined {
+  return volumes.find((v) => offset >= v.dataOffset && offset < v.dataOffset + v.clusterCount * v.clusterSize);
 }
 
 /** The shared core of scan and recover. */
@@ -132,12 +130,15 @@ async function findInner(src: Source, opts: ScanOptions, emit: EventSink, contro
     scannedUpTo = ck.scannedUpTo;
     ranges = clipRanges(ranges, scannedUpTo);
   }
+  const resumedFrom = scannedUpTo;
+  const saveCheckpoint = (upTo: number) => hooks.checkpoint?.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo: upTo, candidates });
   const t0 = Date.now();
   const headers = startHeaderScan({ path: src.path, ranges, step, types, workers: opts.workers, signal: control?.signal, waitIfPaused: control?.waitIfPaused });
   opened.push(headers);
 
   // 2. Filesystem undelete: names, folders, dates.
   const claims = new Claims();
+  const rctx = { medium: src, types, volumes, claims };
   emit({ type: 'stage.start', stage: 'filesystem', at: Date.now() });
   const fsFound: FoundFile[] = [];
   for (const v of volumes) {
@@ -145,7 +146,7 @@ async function findInner(src: Source, opts: ScanOptions, emit: EventSink, contro
     const r = undeleteVolume(src, v, types, includeLive, name);
     for (const [i, f] of r.found.entries()) {
       if (f.verdict !== 'partial') continue;
-      const whole = reassemble({ medium: src, types, volumes, claims }, f, { size: f.original?.size });
+      const whole = reassemble(rctx, f, { size: f.original?.size });
       if (whole) r.found[i] = { ...whole, original: f.original, foundBy: 'filesystem' };
     }
     for (const f of r.found) {
@@ -195,34 +196,31 @@ async function findInner(src: Source, opts: ScanOptions, emit: EventSink, contro
       if (now - lastProgress >= PROGRESS_MS) {
         lastProgress = now;
         const secs = Math.max(0.001, (now - t0) / 1000);
-        emit({ type: 'scan.progress', done: scannedUpTo, total, rate: (scannedUpTo - (ck?.scannedUpTo ?? 0)) / secs, found: { ...found } });
+        emit({ type: 'scan.progress', done: scannedUpTo, total, rate: (scannedUpTo - resumedFrom) / secs, found: { ...found } });
       }
       if (hooks.checkpoint && now - lastCheckpoint >= CHECKPOINT_MS) {
         lastCheckpoint = now;
-        hooks.checkpoint.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo, candidates });
+        saveCheckpoint(scannedUpTo);
       }
     }
   } catch (e) {
-    if (control?.signal.aborted) {
-      hooks.checkpoint?.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo, candidates });
-      return { status: 'cancelled', problems, carvedToo };
-    }
-    throw e;
+    // A cancelled scan ends with the pool's abort error: that is a stop, not a failure.
+    if (!control?.signal.aborted) throw e;
   }
   if (control?.signal.aborted) {
-    hooks.checkpoint?.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo, candidates });
+    saveCheckpoint(scannedUpTo);
     return { status: 'cancelled', problems, carvedToo };
   }
-  emit({ type: 'scan.progress', done: total, total, rate: (total - (ck?.scannedUpTo ?? 0)) / Math.max(0.001, (Date.now() - t0) / 1000), found: { ...found } });
-  hooks.checkpoint?.save({ version: 1, source: { path: src.path, size: src.size }, key, scannedUpTo: total, candidates });
+  emit({ type: 'scan.progress', done: total, total, rate: (total - resumedFrom) / Math.max(0.001, (Date.now() - t0) / 1000), found: { ...found } });
+  saveCheckpoint(total);
 
   // 4. Files cut short by another file's blocks: skip those blocks and try again.
   const complete = [...fsFound, ...carved].sort((a, b) => a.extents[0].offset - b.extents[0].offset);
   for (const p of partials) {
     const fixed =
       continueInFreeSpace(ctx, p, volumes) ??
-      skipForeignBlocks(ctx, p, complete, volumeBlockAt(volumes, p.extents[0].offset)) ??
-      reassemble({ medium: src, types, volumes, claims }, p);
+      skipForeignBlocks(ctx, p, complete, volumeAt(volumes, p.extents[0].offset)?.clusterSize ?? 512) ??
+      reassemble(rctx, p);
     await settle(fixed ?? p);
   }
   emit({ type: 'stage.end', stage: 'scan', at: Date.now() });
@@ -232,7 +230,7 @@ async function findInner(src: Source, opts: ScanOptions, emit: EventSink, contro
 /** A carved file cut short inside a volume: measure it again over the free clusters from its start. */
 function continueInFreeSpace(ctx: CarveContext, p: FoundFile, volumes: readonly Volume[]): FoundFile | null {
   const start = p.extents[0].offset;
-  const v = volumes.find((x) => start >= x.dataOffset && start < x.dataOffset + x.clusterCount * x.clusterSize);
+  const v = volumeAt(volumes, start);
   if (!v) return null;
   const extents = freeExtentsFrom(v, start, FREE_SPACE_LIMIT);
   if (!extents || extents.length < 2) return null;
