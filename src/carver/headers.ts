@@ -37,8 +37,6 @@ export function findHeaders(buf: Buffer, base: number, from: number, to: number,
     return;
   }
   const first = Math.ceil(from / step) * step;
-  // Collect per pattern, then merge sorted: patterns are few (2 today).
-  const hits: number[] = [];
   for (let pos = first; pos < to; pos += step) {
     const i = pos - base;
     for (const p of patterns) {
@@ -55,12 +53,11 @@ export function findHeaders(buf: Buffer, base: number, from: number, to: number,
         }
       }
       if (ok) {
-        hits.push(pos);
+        out.push(pos);
         break;
       }
     }
   }
-  for (const h of hits) out.push(h);
 }
 
 function findDeep(buf: Buffer, base: number, from: number, to: number, patterns: readonly HeaderPattern[], out: number[]): void {
